@@ -1,0 +1,98 @@
+/*
+ * cli.h - what every firth tool needs from its command line and its
+ * environment: diagnostics prefixed with the tool's name, bounded number
+ * parsing, checked allocation, checked output, progress lines, and
+ * temporary files that are removed on every way out.
+ *
+ * Exit status convention (firth(7)): 0 success, 1 failure, 2 usage error.
+ */
+#ifndef FIRTH_CLI_H
+#define FIRTH_CLI_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define FIRTH_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+extern const char *cli_progname;	/* "firth-cooc", set by cli_init */
+extern int cli_verbose;			/* -v: 1, -q: -1, default 0 */
+
+void cli_init(int argc, char **argv);
+
+/* Diagnostics: "firth-x: message" on stderr. die exits 1, usage_die 2. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+void cli_usage_die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Called by cli_die before it exits.  Fuzz targets and unit tests set it to
+ * a function that longjmps back, so a rejected input is not the end.
+ */
+extern void (*cli_die_hook)(void);
+/* Informational line, silenced by -q. */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --version output, same shape for every tool. */
+void cli_version(void) __attribute__((noreturn));
+
+/*
+ * Bounded parsing of option arguments.  Each rejects trailing garbage,
+ * out-of-range values and empty strings with a usage error naming the
+ * option ("--window: 0 is too small, the least is 1").
+ */
+long long cli_parse_int(const char *s, long long min, long long max,
+    const char *what);
+double cli_parse_double(const char *s, double min, double max,
+    const char *what);
+/* "4G", "512M", "100k", "1000" (bytes); also "50%" of physical memory. */
+uint64_t cli_parse_size(const char *s, const char *what);
+/* Physical memory in bytes (sysconf), or 4 GiB if unknown. */
+uint64_t cli_physmem(void);
+
+/* Allocation that dies with a message instead of returning NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+
+/* fwrite that dies on a short write ("write error on stdout: ..."). */
+void xfwrite(const void *p, size_t size, size_t n, FILE *f, const char *name);
+/* Flush and close a stream; die if any write to it failed (sbase fshut). */
+void cli_fclose(FILE *f, const char *name);
+
+/*
+ * Temporary files: cli_tmpfile creates a file in $TMPDIR (or /tmp), opens
+ * it for reading and writing, and records its name so that it is removed
+ * on exit, on cli_die and on SIGINT/SIGTERM/SIGHUP/SIGPIPE.  The returned
+ * path is owned by the registry; cli_tmp_remove unlinks it early.
+ */
+FILE *cli_tmpfile(const char *tag, char **path);
+void cli_tmp_remove(const char *path);
+/* Register an arbitrary path for removal at exit (and its removal). */
+void cli_atexit_unlink(const char *path);
+void cli_atexit_forget(const char *path);
+
+/*
+ * Progress: on a terminal, a rewritten status line at most every 0.5 s;
+ * otherwise nothing until cli_progress_done, which prints one summary
+ * line unless -q.  Both take a printf format.
+ */
+int cli_progress_tty(void);
+void cli_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_progress_done(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Monotonic seconds, for rates. */
+double cli_now(void);
+/* Peak resident set size of this process in bytes. */
+uint64_t cli_peak_rss(void);
+/* Human-readable size into buf ("1.5G"). */
+const char *cli_fmt_size(uint64_t n, char *buf, size_t bufsize);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * db.c - open, check and update a firth corpus database (firth-db(5)).
+ *
+ * The schema is created in one transaction; every later write happens in a
+ * transaction begun by the tool, so a killed process leaves either all of a
+ * batch or none of it.  A database from elsewhere is input like any other:
+ * it is opened with the defensive flags and its schema is checked before
+ * anything is read.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char schema_sql[] =
+    "CREATE TABLE meta("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL);"
+    "CREATE TABLE words("
+    " id INTEGER PRIMARY KEY,"
+    " word TEXT NOT NULL UNIQUE,"
+    " count INTEGER NOT NULL CHECK (count >= 0));"
+    "CREATE TABLE batches("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " digest TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " docs INTEGER NOT NULL,"
+    " tokens INTEGER NOT NULL,"
+    " added TEXT NOT NULL,"
+    " UNIQUE (kind, digest));"
+    "CREATE TABLE shards("
+    " id INTEGER PRIMARY KEY,"
+    " batch INTEGER REFERENCES batches(id),"
+    " level INTEGER NOT NULL,"
+    " first_w1 INTEGER NOT NULL,"
+    " last_w1 INTEGER NOT NULL,"
+    " records INTEGER NOT NULL,"
+    " data BLOB NOT NULL,"
+    " checksum INTEGER NOT NULL);"
+    "CREATE INDEX shards_level ON shards(level);";
+
+/* Tables and the columns each must have, for the schema check. */
+static const char *const expect_cols[][9] = {
+	{ "meta", "key", "value", NULL },
+	{ "words", "id", "word", "count", NULL },
+	{ "batches", "id", "kind", "digest", "source", "docs", "tokens",
+	  "added", NULL },
+	{ "shards", "id", "batch", "level", "first_w1", "last_w1", "records",
+	  "data", "checksum" },
+};
+
+void
+db_die(struct db *db, const char *what)
+{
+	int code = sqlite3_extended_errcode(db->h);
+	const char *msg = sqlite3_errmsg(db->h);
+
+	if ((code & 0xff) == SQLITE_FULL)
+		cli_die("%s: %s: disk full; nothing of this batch was kept, "
+		    "free space and run again", db->path, what);
+	if ((code & 0xff) == SQLITE_BUSY)
+		cli_die("%s: %s: the database is locked by another firth "
+		    "process; try again when it has finished", db->path, what);
+	if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
+		cli_die("%s: %s: %s (not a firth corpus database, or a "
+		    "damaged one)", db->path, what, msg);
+	cli_die("%s: %s: %s", db->path, what, msg);
+}
+
+sqlite3_stmt *
+db_prepare(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		db_die(db, "prepare");
+	return st;
+}
+
+int
+db_step(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_die(db, "step");
+	return rc;
+}
+
+void
+db_exec(struct db *db, const char *sql)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		db_die(db, sql);
+}
+
+void
+db_begin(struct db *db)
+{
+	db_exec(db, "BEGIN IMMEDIATE");
+	db->intx = 1;
+}
+
+void
+db_commit(struct db *db)
+{
+	db_exec(db, "COMMIT");
+	db->intx = 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->intx)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->intx = 0;
+}
+
+char *
+db_meta_get(struct db *db, const char *key)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT value FROM meta WHERE key = ?1");
+	char *v = NULL;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (db_step(db, st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+void
+db_meta_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	db_step(db, st);
+	sqlite3_finalize(st);
+}
+
+void
+db_settings_check(struct db *db, const char *key, const char *settings,
+    int force)
+{
+	char *old = db_meta_get(db, key);
+
+	if (old == NULL) {
+		db_meta_set(db, key, settings);
+		return;
+	}
+	if (strcmp(old, settings) != 0 && !force) {
+		db_rollback(db);
+		cli_die("%s: earlier batches were counted with '%s'; this one "
+		    "with '%s'. Counts with other settings do not add up: use "
+		    "the same options, or a new database", db->path, old,
+		    settings);
+	}
+	free(old);
+}
+
+int64_t
+db_batch_find(struct db *db, const char *kind, const char *digest)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT id FROM batches WHERE kind = ?1 AND digest = ?2");
+	int64_t id = -1;
+
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	if (db_step(db, st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int64_t
+db_batch_add(struct db *db, const char *kind, const char *digest,
+    const char *source, int64_t docs, int64_t tokens)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "INSERT INTO batches(kind, digest, source, docs, tokens, added) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, docs);
+	sqlite3_bind_int64(st, 5, tokens);
+	db_step(db, st);
+	sqlite3_finalize(st);
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+uint32_t
+db_nwords(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM words");
+	int64_t n = 0;
+
+	if (db_step(db, st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return (uint32_t)n;
+}
+
+void
+db_words_load(struct db *db, char ***wordsp, int64_t **countsp, uint32_t *np)
+{
+	sqlite3_stmt *st;
+	uint32_t n = db_nwords(db), i = 0;
+	char **words;
+	int64_t *counts;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, k;
+	size_t *off;
+
+	words = xcalloc((size_t)n + 1, sizeof(char *));
+	counts = xcalloc((size_t)n + 1, sizeof(int64_t));
+	off = xcalloc((size_t)n + 1, sizeof(size_t));
+	st = db_prepare(db, "SELECT id, word, count FROM words ORDER BY id");
+	while (db_step(db, st) == SQLITE_ROW) {
+		const unsigned char *w = sqlite3_column_text(st, 1);
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		/* Ids are 0..n-1 by construction; anything else is damage. */
+		if (id != (int64_t)i || i >= n || w == NULL ||
+		    sqlite3_column_int64(st, 2) < 0)
+			cli_die("%s: damaged words table (id %lld at row %u); "
+			    "run PRAGMA integrity_check", db->path,
+			    (long long)id, i);
+		k = (size_t)sqlite3_column_bytes(st, 1);
+		if (len + k + 1 > cap) {
+			cap = (len + k + 1) * 2;
+			buf = xrealloc(buf, cap);
+		}
+		memcpy(buf + len, w, k + 1);
+		off[i] = len;
+		counts[i] = sqlite3_column_int64(st, 2);
+		len += k + 1;
+		i++;
+	}
+	sqlite3_finalize(st);
+	if (i != n)
+		cli_die("%s: words table changed while being read", db->path);
+	if (buf == NULL)
+		buf = xmalloc(1);
+	for (i = 0; i < n; i++)
+		words[i] = buf + off[i];
+	/* words[n] keeps the block so db_words_free can find it with n = 0. */
+	words[n] = buf;
+	free(off);
+	*wordsp = words;
+	*countsp = counts;
+	*np = n;
+}
+
+void
+db_words_free(char **words, int64_t *counts, uint32_t n)
+{
+	if (words != NULL)
+		free(words[n]);	/* the block of all words (db_words_load) */
+	free(words);
+	free(counts);
+}
+
+static void
+schema_check(struct db *db)
+{
+	sqlite3_stmt *st;
+	char *v;
+
+	for (size_t t = 0; t < sizeof(expect_cols) / sizeof(expect_cols[0]);
+	    t++) {
+		for (size_t c = 1; c < 9 && expect_cols[t][c] != NULL; c++) {
+			int found = 0;
+			st = db_prepare(db, "SELECT 1 FROM pragma_table_info(?1) "
+			    "WHERE name = ?2");
+			sqlite3_bind_text(st, 1, expect_cols[t][0], -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, expect_cols[t][c], -1,
+			    SQLITE_STATIC);
+			found = db_step(db, st) == SQLITE_ROW;
+			sqlite3_finalize(st);
+			if (!found)
+				cli_die("%s: not a firth corpus database "
+				    "(table %s has no column %s)", db->path,
+				    expect_cols[t][0], expect_cols[t][c]);
+		}
+	}
+	v = db_meta_get(db, "schema");
+	if (v == NULL)
+		cli_die("%s: not a firth corpus database (no schema version "
+		    "in meta)", db->path);
+	if (strcmp(v, "1") != 0)
+		cli_die("%s: schema version %s; this firth reads version %d "
+		    "(use the firth that wrote it, or upgrade)", db->path, v,
+		    DB_SCHEMA_VERSION);
+	free(v);
+}
+
+static int
+db_is_empty(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db,
+	    "SELECT count(*) FROM sqlite_schema");
+	int64_t n = 0;
+
+	if (db_step(db, st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n == 0;
+}
+
+struct db *
+db_open(const char *path, int mode)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int flags, exists = access(path, F_OK) == 0;
+	char *err = NULL;
+
+	db->path = xstrdup(path);
+	if (!exists && mode != DB_CREATE)
+		cli_die("%s: no such corpus database; firth-vocab -d %s "
+		    "creates it", path, path);
+	flags = mode == DB_READ ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | (mode == DB_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
+		db_die(db, "open");
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	sqlite3_busy_timeout(db->h, 600 * 1000);
+	if (mode != DB_READ) {
+		if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL",
+		    NULL, NULL, &err) != SQLITE_OK)
+			db_die(db, "setting WAL mode");
+		db_exec(db, "PRAGMA synchronous = NORMAL");
+	}
+	db_exec(db, "PRAGMA foreign_keys = ON");
+	if (mode == DB_CREATE && db_is_empty(db)) {
+		db_begin(db);
+		/* Another process may have created it since we looked. */
+		if (db_is_empty(db)) {
+			db_exec(db, schema_sql);
+			db_meta_set(db, "schema", "1");
+			db_meta_set(db, "created-by", "firth " FIRTH_VERSION);
+		}
+		db_commit(db);
+	}
+	schema_check(db);
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_rollback(db);
+	if (sqlite3_close(db->h) != SQLITE_OK)
+		db_die(db, "close");
+	free(db->path);
+	free(db);
+}
