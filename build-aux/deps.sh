@@ -24,6 +24,8 @@ if [ "${1:-}" = --check ]; then
 	need 'command -v bats' bats
 	need 'command -v mandoc' mandoc
 	need 'command -v gzip' gzip
+	need 'command -v sqlite3' sqlite3
+	need 'command -v parallel' parallel
 fi
 
 if [ -n "$pkgs" ]; then
