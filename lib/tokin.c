@@ -1,7 +1,12 @@
 /*
- * tokin.c - token text reader.  One buffer of BUFSZ bytes; a token that
- * straddles the end of the buffer is moved to its start before the next
- * read, so memory stays constant however long a document is.
+ * tokin.c - token text reader.
+ *
+ * tokin_next hands out one token at a time from a buffer of BUFSZ bytes; a
+ * token that straddles a refill is gathered in a small side buffer, so
+ * memory stays constant however long a document is.  tokin_read_block
+ * hands out whole documents in large blocks for threaded counters.  Both
+ * see each input file's end as a document end, so two files never run
+ * their last and first words together.
  */
 #include "tokin.h"
 
@@ -16,31 +21,31 @@
 
 #define BUFSZ (1u << 20)
 
-/* Byte classes: 0 token byte, 1 separator, 2 end of document. */
-static unsigned char bclass[256];
+/* 0 token byte, 1 separator (space, tab, CR, FF, VT, NUL), 2 newline. */
+const unsigned char tokin_class[256] = {
+	['\0'] = 1, ['\t'] = 1, ['\n'] = 2, ['\v'] = 1, ['\f'] = 1,
+	['\r'] = 1, [' '] = 1,
+};
+#define bclass tokin_class
 
 struct tokin {
 	char **files;
 	int nfiles, cur;
 	gzFile gz;
 	const char *curname;
+	int lastbyte;		/* last byte read from the current file, or -1 */
 	unsigned char *buf;
 	size_t pos, len;
-	int eof;		/* all inputs exhausted */
 	int indoc;		/* a token was returned since the last EOD */
 	char *source;
 	uint64_t bytes, truncated;
 	uint32_t crc, adler;
 	unsigned char tok[TOKIN_MAXTOK];
+	/* tokin_read_block */
+	char *carry;		/* bytes read past the last block's end */
+	size_t ncarry;
+	int skipping;		/* dropping the rest of an over-long token */
 };
-
-static void
-classes_init(void)
-{
-	bclass[' '] = bclass['\t'] = bclass['\r'] = bclass['\f'] = 1;
-	bclass['\v'] = bclass['\0'] = 1;
-	bclass['\n'] = 2;
-}
 
 static int
 input_next(struct tokin *t)
@@ -64,31 +69,37 @@ input_next(struct tokin *t)
 		cli_die("cannot open %s: %s", t->curname,
 		    errno ? strerror(errno) : "out of memory");
 	gzbuffer(t->gz, 256 * 1024);
+	t->lastbyte = -1;
 	return 1;
 }
 
-/* Refill buf after keeping the `keep' bytes at its end.  0 at EOF. */
-static int
-refill(struct tokin *t)
+/*
+ * Read up to n bytes of decoded input into p, moving on through the files.
+ * At the end of a file that does not end with a newline, one '\n' is
+ * supplied (it is not part of the digest).  Returns 0 at the end of all.
+ */
+static size_t
+input_read(struct tokin *t, unsigned char *p, size_t n)
 {
-	int n, errnum;
+	int got, errnum;
 
+	if (n > (1u << 30))
+		n = 1u << 30;
 	for (;;) {
 		if (t->gz == NULL && !input_next(t))
 			return 0;
-		n = gzread(t->gz, t->buf, BUFSZ);
-		if (n < 0) {
+		got = gzread(t->gz, p, (unsigned)n);
+		if (got < 0) {
 			const char *m = gzerror(t->gz, &errnum);
 			cli_die("%s: %s", t->curname, errnum == Z_ERRNO ?
 			    strerror(errno) : m);
 		}
-		if (n > 0) {
-			t->crc = crc32(t->crc, t->buf, n);
-			t->adler = adler32(t->adler, t->buf, n);
-			t->bytes += n;
-			t->pos = 0;
-			t->len = n;
-			return 1;
+		if (got > 0) {
+			t->crc = crc32(t->crc, p, got);
+			t->adler = adler32(t->adler, p, got);
+			t->bytes += got;
+			t->lastbyte = p[got - 1];
+			return (size_t)got;
 		}
 		/* A gzip member cut short reads as a short file: refuse. */
 		gzerror(t->gz, &errnum);
@@ -97,7 +108,11 @@ refill(struct tokin *t)
 			    "truncated)", t->curname);
 		gzclose(t->gz);
 		t->gz = NULL;
-		/* A file that ends without a newline still ends its document. */
+		if (t->lastbyte != -1 && t->lastbyte != '\n') {
+			t->lastbyte = '\n';
+			p[0] = '\n';
+			return 1;
+		}
 	}
 }
 
@@ -108,15 +123,12 @@ tokin_open(char **files, int nfiles)
 	struct tokin *t = xcalloc(1, sizeof(*t));
 	size_t n = 1;
 
-	if (bclass['\n'] == 0)
-		classes_init();
 	if (nfiles == 0) {
 		files = stdin_only;
 		nfiles = 1;
 	}
 	t->files = files;
 	t->nfiles = nfiles;
-	t->buf = xmalloc(BUFSZ);
 	t->crc = crc32(0, NULL, 0);
 	t->adler = adler32(0, NULL, 0);
 	for (int i = 0; i < nfiles; i++)
@@ -139,9 +151,13 @@ tokin_next(struct tokin *t, const char **tok, size_t *len)
 	size_t n = 0, i;
 	int inword = 0;
 
+	if (t->buf == NULL)
+		t->buf = xmalloc(BUFSZ);
 	for (;;) {
 		if (t->pos == t->len) {
-			if (!refill(t)) {
+			t->pos = 0;
+			t->len = input_read(t, t->buf, BUFSZ);
+			if (t->len == 0) {
 				if (inword)
 					break;
 				if (t->indoc) {
@@ -197,6 +213,75 @@ tokin_next(struct tokin *t, const char **tok, size_t *len)
 	return TOKIN_WORD;
 }
 
+/*
+ * Drop input up to the next separator (the tail of an over-long token),
+ * reading through the carry buffer, which keeps what follows the tail.
+ */
+static void
+skip_token_tail(struct tokin *t, size_t cap)
+{
+	size_t n, i;
+
+	t->carry = xrealloc(t->carry, cap);
+	for (;;) {
+		n = input_read(t, (unsigned char *)t->carry, cap);
+		if (n == 0)
+			return;
+		for (i = 0; i < n && bclass[(unsigned char)t->carry[i]] == 0;
+		    i++)
+			;
+		if (i < n) {
+			memmove(t->carry, t->carry + i, n - i);
+			t->ncarry = n - i;
+			return;
+		}
+	}
+}
+
+size_t
+tokin_read_block(struct tokin *t, char *buf, size_t cap, int *cut)
+{
+	size_t len = 0, n, end;
+
+	*cut = 0;
+	if (cap < TOKIN_MINBLOCK)
+		cli_die("internal error: tokin_read_block needs %u bytes",
+		    TOKIN_MINBLOCK);
+	if (t->ncarry > 0) {
+		memcpy(buf, t->carry, t->ncarry);
+		len = t->ncarry;
+		t->ncarry = 0;
+	}
+	while (len < cap && (n = input_read(t, (unsigned char *)buf + len,
+	    cap - len)) > 0)
+		len += n;
+	if (len == 0)
+		return 0;
+	/* End at the last newline; failing that, the last separator. */
+	for (end = len; end > 0 && bclass[(unsigned char)buf[end - 1]] != 2;
+	    end--)
+		;
+	if (end == 0 && len == cap) {
+		*cut = 1;
+		for (end = len; end > 0 &&
+		    bclass[(unsigned char)buf[end - 1]] == 0; end--)
+			;
+		if (end == 0) {
+			/* One token fills the block: keep it, cut, skip on. */
+			t->truncated++;
+			skip_token_tail(t, cap);
+			return len;
+		}
+	} else if (end == 0)
+		end = len;	/* cannot happen: input_read ends files with \n */
+	if (end < len) {
+		t->carry = xrealloc(t->carry, cap);
+		memcpy(t->carry, buf + end, len - end);
+		t->ncarry = len - end;
+	}
+	return end;
+}
+
 void
 tokin_digest(const struct tokin *t, char out[TOKIN_DIGEST_LEN])
 {
@@ -230,6 +315,7 @@ tokin_close(struct tokin *t)
 	if (t->gz != NULL)
 		gzclose(t->gz);
 	free(t->buf);
+	free(t->carry);
 	free(t->source);
 	free(t);
 }

@@ -26,6 +26,21 @@ struct tokin *tokin_open(char **files, int nfiles);
  * token, TOKIN_EOF at the end of all input.
  */
 int tokin_next(struct tokin *t, const char **tok, size_t *len);
+/*
+ * Whole documents in bulk, for tools that count on several threads: fills
+ * buf (cap bytes, at least TOKIN_MINBLOCK) with input that ends with a
+ * newline, so no document is split, and returns its length; 0 at the end.
+ * The end of each input file ends a document.  A document longer than cap
+ * is split at a separator, and *cut is set (1) to say the next block
+ * continues it; a token longer than cap is cut and the rest skipped.  Do
+ * not mix with tokin_next on one reader.
+ */
+#define TOKIN_MINBLOCK (64u << 10)
+size_t tokin_read_block(struct tokin *t, char *buf, size_t cap, int *cut);
+
+/* Byte classes of token text: 0 token byte, 1 separator, 2 newline. */
+extern const unsigned char tokin_class[256];
+
 /* Content digest of all bytes read so far (after gzip decoding). */
 void tokin_digest(const struct tokin *t, char out[TOKIN_DIGEST_LEN]);
 /* The inputs' names joined by spaces ("-" for stdin). */

@@ -1,9 +1,12 @@
 /*
  * vocab.c - word hash table and vocabulary selection.
  *
- * The table is open addressing with linear probing over id+1 slots, kept
- * at most half full; words live in arena chunks that never move, so the
- * pointers handed out stay valid as the table grows.
+ * The table is open addressing with linear probing, kept at most half
+ * full.  A slot holds the word's 32-bit hash beside its id+1, so a probe
+ * rejects a different word without touching the word arrays: on a corpus
+ * most probes hit hot slots of frequent words and cost one cache line.
+ * Words live in arena chunks that never move, so the pointers handed out
+ * stay valid as the table grows.
  */
 #include "vocab.h"
 
@@ -44,7 +47,7 @@ vocab_new(void)
 	struct vocab *v = xcalloc(1, sizeof(*v));
 
 	v->mask = (1u << 16) - 1;
-	v->slots = xcalloc((size_t)v->mask + 1, sizeof(uint32_t));
+	v->slots = xcalloc((size_t)v->mask + 1, sizeof(uint64_t));
 	return v;
 }
 
@@ -72,13 +75,13 @@ grow_table(struct vocab *v)
 	if (newmask < v->mask)
 		cli_die("vocabulary too large for one table");
 	free(v->slots);
-	v->slots = xcalloc((size_t)newmask + 1, sizeof(uint32_t));
+	v->slots = xcalloc((size_t)newmask + 1, sizeof(uint64_t));
 	v->mask = newmask;
 	for (uint32_t id = 0; id < v->n; id++) {
 		for (j = v->hashes[id] & newmask; v->slots[j] != 0;
 		    j = (j + 1) & newmask)
 			;
-		v->slots[j] = id + 1;
+		v->slots[j] = (uint64_t)v->hashes[id] << 32 | (id + 1);
 	}
 }
 
@@ -102,18 +105,29 @@ arena_copy(struct vocab *v, const char *w, size_t len)
 	return p;
 }
 
+/* Slot index of word, or of the empty slot where it would go. */
+static inline uint32_t
+probe(const struct vocab *v, const char *w, size_t len, uint32_t h)
+{
+	uint64_t s;
+	uint32_t j, id;
+
+	for (j = h & v->mask; (s = v->slots[j]) != 0; j = (j + 1) & v->mask) {
+		if ((uint32_t)(s >> 32) != h)
+			continue;
+		id = (uint32_t)s - 1;
+		if (v->lens[id] == len && memcmp(v->words[id], w, len) == 0)
+			break;
+	}
+	return j;
+}
+
 int64_t
 vocab_find(const struct vocab *v, const char *w, size_t len)
 {
-	uint32_t h = (uint32_t)vocab_hash(w, len), j, id;
+	uint32_t j = probe(v, w, len, (uint32_t)vocab_hash(w, len));
 
-	for (j = h & v->mask; (id = v->slots[j]) != 0; j = (j + 1) & v->mask) {
-		id--;
-		if (v->hashes[id] == h && v->lens[id] == len &&
-		    memcmp(v->words[id], w, len) == 0)
-			return id;
-	}
-	return -1;
+	return v->slots[j] != 0 ? (int64_t)(uint32_t)v->slots[j] - 1 : -1;
 }
 
 uint32_t
@@ -121,13 +135,11 @@ vocab_add(struct vocab *v, const char *w, size_t len, int64_t count)
 {
 	uint32_t h = (uint32_t)vocab_hash(w, len), j, id;
 
-	for (j = h & v->mask; (id = v->slots[j]) != 0; j = (j + 1) & v->mask) {
-		id--;
-		if (v->hashes[id] == h && v->lens[id] == len &&
-		    memcmp(v->words[id], w, len) == 0) {
-			v->counts[id] += count;
-			return id;
-		}
+	j = probe(v, w, len, h);
+	if (v->slots[j] != 0) {
+		id = (uint32_t)v->slots[j] - 1;
+		v->counts[id] += count;
+		return id;
 	}
 	if (v->n == UINT32_MAX - 1)
 		cli_die("more than %u distinct words", UINT32_MAX - 1);
@@ -143,7 +155,7 @@ vocab_add(struct vocab *v, const char *w, size_t len, int64_t count)
 	v->lens[id] = (uint32_t)len;
 	v->counts[id] = count;
 	v->hashes[id] = h;
-	v->slots[j] = id + 1;
+	v->slots[j] = (uint64_t)h << 32 | (id + 1);
 	if ((uint64_t)v->n * 2 > v->mask)
 		grow_table(v);
 	return id;

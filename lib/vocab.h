@@ -18,7 +18,7 @@ struct vocab {
 	int64_t *counts;	/* [n] */
 	/* private */
 	uint32_t cap, mask;
-	uint32_t *slots;	/* [mask+1] id+1, 0 empty; open addressing */
+	uint64_t *slots;	/* [mask+1] hash tag << 32 | id+1; 0 empty */
 	uint32_t *hashes;	/* [n] low bits of each word's hash */
 	char *arena;
 	size_t arenalen, arenacap;

@@ -7,6 +7,7 @@
  * lines, most frequent first (GloVe's vocab.txt).
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,11 +15,13 @@
 #include "db.h"
 #include "tokin.h"
 #include "vocab.h"
+#include <unistd.h>
 
 static const char *opt_db;
 static int opt_force, opt_list;
 static int64_t opt_min_count = 1;
 static uint32_t opt_max_size;
+static int opt_threads;
 
 static void
 usage(FILE *f)
@@ -35,6 +38,7 @@ usage(FILE *f)
 	    "first\n"
 	    "  -m, --min-count N   list words seen at least N times (default 1)\n"
 	    "  -s, --max-size N    list at most N words (default all)\n"
+	    "  -t, --threads N     counting threads (default: the cores)\n"
 	    "  -q, --quiet         no summary line\n"
 	    "  -v, --verbose       more detail\n"
 	    "  -h, --help, --version\n");
@@ -69,30 +73,215 @@ list_db(void)
 	db_close(db);
 }
 
-/* Read all tokens into v; returns documents, sets *tokens. */
-static int64_t
-count_input(struct tokin *in, struct vocab *v, int64_t *tokens)
-{
-	const char *tok;
-	size_t len;
-	int64_t docs = 0, ntok = 0;
-	int k;
-	double t0 = cli_now();
+/*
+ * Counting runs on several threads: the main thread reads whole documents
+ * in blocks (tokin_read_block) and queues them; each worker counts its
+ * blocks into a vocabulary of its own; the vocabularies are summed at the
+ * end.  Documents are counted exactly even when one is split across blocks
+ * (see block_docs).
+ */
+#define BLOCK_SIZE (4u << 20)
 
-	while ((k = tokin_next(in, &tok, &len)) != TOKIN_EOF) {
-		if (k == TOKIN_EOD) {
-			docs++;
-			if ((docs & 1023) == 0)
-				cli_progress("%lld documents, %lld tokens, "
-				    "%.1f MB/s", (long long)docs,
-				    (long long)ntok, tokin_bytes(in) / 1e6 /
-				    (cli_now() - t0 + 1e-9));
+struct block {
+	char *buf;
+	size_t len;
+	int cut;		/* the last line continues in the next block */
+	size_t seq;		/* position in the input */
+};
+
+/* What a worker learned about one block's line structure. */
+struct blockdocs {
+	unsigned char first_has;	/* the first line segment has tokens */
+	unsigned char closed;		/* the block has at least one newline */
+	unsigned char tail_has;		/* the unfinished last line has tokens */
+	int64_t middle;			/* other finished lines with tokens */
+};
+
+struct counter {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct block *queue;	/* ring of blocks waiting to be counted */
+	size_t qcap, qhead, qlen;
+	char **freebufs;	/* buffers free for the reader */
+	size_t nfree;
+	int done;
+	struct blockdocs *docs;	/* [seq] */
+	size_t ndocs, capdocs;
+};
+
+struct worker {
+	struct counter *c;
+	struct vocab *v;
+	int64_t tokens;
+	pthread_t th;
+};
+
+static void
+count_block(struct worker *w, const struct block *b, struct blockdocs *d)
+{
+	const unsigned char *p = (const unsigned char *)b->buf;
+	size_t i = 0, n = b->len, start;
+	int has = 0, first = 1;
+
+	memset(d, 0, sizeof(*d));
+	while (i < n) {
+		unsigned char k = tokin_class[p[i]];
+		if (k == 0) {
+			start = i;
+			while (i < n && tokin_class[p[i]] == 0)
+				i++;
+			vocab_add(w->v, (const char *)p + start,
+			    i - start > TOKIN_MAXTOK ? TOKIN_MAXTOK :
+			    i - start, 1);
+			w->tokens++;
+			has = 1;
 			continue;
 		}
-		vocab_add(v, tok, len, 1);
-		ntok++;
+		if (k == 2) {
+			if (first)
+				d->first_has = has;
+			else if (has)
+				d->middle++;
+			d->closed = 1;
+			first = 0;
+			has = 0;
+		}
+		i++;
 	}
-	*tokens = ntok;
+	if (first)
+		d->first_has = has;
+	else
+		d->tail_has = has;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct counter *c = w->c;
+	struct blockdocs d;
+	struct block b;
+
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		while (c->qlen == 0 && !c->done)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->qlen == 0) {
+			pthread_mutex_unlock(&c->mu);
+			return NULL;
+		}
+		b = c->queue[c->qhead];
+		c->qhead = (c->qhead + 1) % c->qcap;
+		c->qlen--;
+		pthread_mutex_unlock(&c->mu);
+
+		count_block(w, &b, &d);
+
+		pthread_mutex_lock(&c->mu);
+		c->docs[b.seq] = d;
+		c->freebufs[c->nfree++] = b.buf;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+	}
+}
+
+/* Documents: finished lines with tokens, joining lines split by blocks. */
+static int64_t
+block_docs(const struct counter *c, const int *cuts)
+{
+	int64_t docs = 0;
+	int open = 0;	/* the line carried over from earlier blocks has tokens */
+
+	for (size_t s = 0; s < c->ndocs; s++) {
+		const struct blockdocs *d = &c->docs[s];
+		if (d->closed) {
+			docs += open || d->first_has;
+			docs += d->middle;
+			open = cuts[s] ? d->tail_has : 0;
+		} else
+			open = open || d->first_has;
+	}
+	return docs + open;
+}
+
+/* Read all tokens into v on nthreads workers; returns documents. */
+static int64_t
+count_input(struct tokin *in, struct vocab *v, int64_t *tokens, int nthreads)
+{
+	struct counter c = { 0 };
+	struct worker *w = xcalloc(nthreads, sizeof(*w));
+	int *cuts = NULL;
+	size_t nbufs = 2 * (size_t)nthreads + 1, seq = 0;
+	int64_t docs;
+	double t0 = cli_now();
+
+	pthread_mutex_init(&c.mu, NULL);
+	pthread_cond_init(&c.cv, NULL);
+	c.qcap = nbufs;
+	c.queue = xcalloc(nbufs, sizeof(struct block));
+	c.freebufs = xcalloc(nbufs, sizeof(char *));
+	for (size_t i = 0; i < nbufs; i++)
+		c.freebufs[c.nfree++] = xmalloc(BLOCK_SIZE);
+	for (int i = 0; i < nthreads; i++) {
+		w[i].c = &c;
+		w[i].v = i == 0 ? v : vocab_new();
+		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0)
+			cli_die("cannot start a counting thread");
+	}
+	for (;;) {
+		struct block b;
+
+		pthread_mutex_lock(&c.mu);
+		while (c.nfree == 0)
+			pthread_cond_wait(&c.cv, &c.mu);
+		b.buf = c.freebufs[--c.nfree];
+		pthread_mutex_unlock(&c.mu);
+		b.len = tokin_read_block(in, b.buf, BLOCK_SIZE, &b.cut);
+		pthread_mutex_lock(&c.mu);
+		if (b.len == 0) {
+			c.freebufs[c.nfree++] = b.buf;
+			c.done = 1;
+			pthread_cond_broadcast(&c.cv);
+			pthread_mutex_unlock(&c.mu);
+			break;
+		}
+		b.seq = seq++;
+		if (seq > c.capdocs) {
+			c.capdocs = c.capdocs ? 2 * c.capdocs : 256;
+			c.docs = xreallocarray(c.docs, c.capdocs,
+			    sizeof(*c.docs));
+			cuts = xreallocarray(cuts, c.capdocs, sizeof(int));
+		}
+		cuts[b.seq] = b.cut;
+		c.ndocs = seq;
+		c.queue[(c.qhead + c.qlen) % c.qcap] = b;
+		c.qlen++;
+		pthread_cond_broadcast(&c.cv);
+		pthread_mutex_unlock(&c.mu);
+		cli_progress("%.0f MB read, %.1f MB/s", tokin_bytes(in) / 1e6,
+		    tokin_bytes(in) / 1e6 / (cli_now() - t0 + 1e-9));
+	}
+	*tokens = 0;
+	for (int i = 0; i < nthreads; i++) {
+		pthread_join(w[i].th, NULL);
+		*tokens += w[i].tokens;
+		if (i == 0)
+			continue;
+		for (uint32_t j = 0; j < w[i].v->n; j++)
+			vocab_add(v, w[i].v->words[j], w[i].v->lens[j],
+			    w[i].v->counts[j]);
+		vocab_free(w[i].v);
+	}
+	docs = block_docs(&c, cuts);
+	for (size_t i = 0; i < c.nfree; i++)
+		free(c.freebufs[i]);
+	free(c.freebufs);
+	free(c.queue);
+	free(c.docs);
+	free(cuts);
+	free(w);
+	pthread_mutex_destroy(&c.mu);
+	pthread_cond_destroy(&c.cv);
 	return docs;
 }
 
@@ -162,7 +351,7 @@ count_files(char **files, int nfiles)
 	/* Open (and create) the database first: a bad path fails fast. */
 	if (opt_db != NULL)
 		db = db_open(opt_db, DB_CREATE);
-	docs = count_input(in, v, &tokens);
+	docs = count_input(in, v, &tokens, opt_threads);
 	if (tokin_truncated(in) > 0)
 		cli_warn("%llu tokens longer than %d bytes were cut short",
 		    (unsigned long long)tokin_truncated(in), TOKIN_MAXTOK);
@@ -220,6 +409,7 @@ main(int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "min-count", required_argument, NULL, 'm' },
 		{ "max-size", required_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -229,7 +419,7 @@ main(int argc, char **argv)
 	int c;
 
 	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "d:flm:s:qvh", longopts,
+	while ((c = getopt_long(argc, argv, "d:flm:s:t:qvh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'd': opt_db = optarg; break;
@@ -239,6 +429,8 @@ main(int argc, char **argv)
 			    "--min-count"); break;
 		case 's': opt_max_size = cli_parse_int(optarg, 1, UINT32_MAX,
 			    "--max-size"); break;
+		case 't': opt_threads = cli_parse_int(optarg, 1, 64,
+			    "--threads"); break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
@@ -246,6 +438,10 @@ main(int argc, char **argv)
 		case 'V': cli_version();
 		default: usage(stderr); return EXIT_USAGE;
 		}
+	}
+	if (opt_threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		opt_threads = n < 1 ? 1 : n > 8 ? 8 : (int)n;
 	}
 	if (opt_list) {
 		if (opt_db == NULL)
