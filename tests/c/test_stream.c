@@ -13,80 +13,12 @@
  *
  * Streams live in memory: open_memstream to write, fmemopen to read.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "stream.h"
-
-static int ntests, nfailed;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntests++;
-	if (!cond)
-		nfailed++;
-	printf("%sok %d - ", cond ? "" : "not ", ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-/*
- * Catching cli_die: stderr (fd 2) goes to a scratch file while a check
- * that may die runs, so the message can be read back and matched.
- */
-static jmp_buf die_jmp;
-static int errfd = -1, saved_fd2 = -1;
-static char errmsg[4096];
-
-static void
-die_hook(void)
-{
-	longjmp(die_jmp, 1);
-}
-
-static void
-err_capture(void)
-{
-	fflush(stderr);
-	if (errfd < 0) {
-		FILE *f = tmpfile();
-		if (f == NULL || (errfd = dup(fileno(f))) < 0) {
-			perror("tmpfile");
-			exit(1);
-		}
-		fclose(f);
-		saved_fd2 = dup(2);
-	}
-	if (ftruncate(errfd, 0) != 0 || dup2(errfd, 2) < 0) {
-		perror("capture stderr");
-		exit(1);
-	}
-	lseek(2, 0, SEEK_SET);
-	errmsg[0] = '\0';
-}
-
-/* Back to the real stderr; the captured text is in errmsg. */
-static const char *
-err_release(void)
-{
-	ssize_t n;
-
-	fflush(stderr);
-	n = pread(errfd, errmsg, sizeof(errmsg) - 1, 0);
-	errmsg[n > 0 ? n : 0] = '\0';
-	dup2(saved_fd2, 2);
-	return errmsg;
-}
+#include "tap.h"
 
 /* A growing byte buffer: a stream written to memory, or a decoding. */
 struct buf {
@@ -233,23 +165,14 @@ decode(const char *p, size_t len, int expect, size_t how)
 
 /*
  * Decode, catching cli_die.  Returns 1 and *out on success, 0 with the
- * message in errmsg when the reader died.
+ * message in tap_errmsg when the reader died.
  */
 static int
 try_decode(const char *p, size_t len, int expect, size_t how, struct buf *out)
 {
-	/* volatile: survives the longjmp. */
-	volatile int died = 0;
-
-	err_capture();
-	cli_die_hook = die_hook;
-	if (setjmp(die_jmp) == 0)
+	TRY
 		*out = decode(p, len, expect, how);
-	else
-		died = 1;
-	cli_die_hook = NULL;
-	err_release();
-	return !died;
+	return !CATCH_END();
 }
 
 /* What a cooc stream must decode to, built without the reader. */
@@ -450,35 +373,35 @@ test_refusals(void)
 
 	b = vec_stream(2, 4, lens, 1, 1, &want);
 	good = try_decode(b.p, b.len, STREAM_COOC, 0, &got);
-	ok(!good && strstr(errmsg, "memory: expected co-occurrence records, "
+	ok(!good && strstr(tap_errmsg, "memory: expected co-occurrence records, "
 	    "got vectors") != NULL, "a vector stream read as cooc: \"%.*s\"",
-	    (int)strcspn(errmsg, "\n"), errmsg);
+	    tap_msglen(), tap_errmsg);
 	free(b.p);
 	free(want.p);
 
 	b = cooc_write(NULL, 0, NULL, 0, 1, 1, 1);
 	good = try_decode(b.p, b.len, STREAM_VECTORS, 0, &got);
-	ok(!good && strstr(errmsg, "expected vectors, got co-occurrence "
+	ok(!good && strstr(tap_errmsg, "expected vectors, got co-occurrence "
 	    "records") != NULL, "a cooc stream read as vectors: \"%.*s\"",
-	    (int)strcspn(errmsg, "\n"), errmsg);
+	    tap_msglen(), tap_errmsg);
 	free(b.p);
 
 	good = try_decode("the cat sat\n", 12, 0, 0, &got);
-	ok(!good && strstr(errmsg, "input is text, not a firth stream"),
+	ok(!good && strstr(tap_errmsg, "input is text, not a firth stream"),
 	    "token text is named as text: \"%.*s\"",
-	    (int)strcspn(errmsg, "\n"), errmsg);
+	    tap_msglen(), tap_errmsg);
 	good = try_decode("hi\n", 3, 0, 0, &got);
-	ok(!good && strstr(errmsg, "input is text, not a firth stream"),
+	ok(!good && strstr(tap_errmsg, "input is text, not a firth stream"),
 	    "text shorter than the magic is named as text: \"%.*s\"",
-	    (int)strcspn(errmsg, "\n"), errmsg);
+	    tap_msglen(), tap_errmsg);
 	good = try_decode("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8, 0, 0, &got);
-	ok(!good && strstr(errmsg, "input is gzip data"),
+	ok(!good && strstr(tap_errmsg, "input is gzip data"),
 	    "gzip input is named as gzip: \"%.*s\"",
-	    (int)strcspn(errmsg, "\n"), errmsg);
+	    tap_msglen(), tap_errmsg);
 	good = try_decode("", 0, 0, 0, &got);
-	ok(!good && strstr(errmsg, "empty input where a firth stream was "
+	ok(!good && strstr(tap_errmsg, "empty input where a firth stream was "
 	    "expected"), "empty input: \"%.*s\"",
-	    (int)strcspn(errmsg, "\n"), errmsg);
+	    tap_msglen(), tap_errmsg);
 }
 
 /* The writer refuses what the format cannot carry. */
@@ -491,20 +414,16 @@ test_writer_limits(void)
 	float v[2] = { 1, 2 };
 	struct buf b = { 0 };
 	FILE *f = open_memstream(&b.p, &b.len);
-	struct stream_writer *volatile w = NULL;
-	volatile int died = 0;
+	struct stream_writer *w;
+	int died;
 
 	memset(big, 'y', STREAM_MAX_WORD + 1);
-	err_capture();
-	cli_die_hook = die_hook;
-	if (setjmp(die_jmp) == 0) {
+	TRY {
 		w = stream_wopen(f, "memory", &h, NULL, 0);
 		stream_write_vector(w, big, STREAM_MAX_WORD + 1, v);
-	} else
-		died = 1;
-	cli_die_hook = NULL;
-	err_release();
-	ok(died && strstr(errmsg, "65536-byte word is longer than a stream "
+	}
+	died = CATCH_END();
+	ok(died && strstr(tap_errmsg, "65536-byte word is longer than a stream "
 	    "carries (65535)"), "the writer refuses a 65536-byte word");
 	/* w is abandoned half-written, as a dying tool would leave it. */
 	fclose(f);
@@ -580,7 +499,7 @@ truncate_everywhere(const char *what, struct buf *b, int expect)
 		got.p = NULL;
 		if (!try_decode(b->p, len, expect, 0, &got)) {
 			died++;
-			named += strstr(errmsg, len ? "stream truncated after" :
+			named += strstr(tap_errmsg, len ? "stream truncated after" :
 			    "empty input") != NULL;
 		}
 		free(got.p);
@@ -627,6 +546,5 @@ main(int argc, char **argv)
 	test_refusals();
 	test_writer_limits();
 	test_corruption();
-	printf("1..%d\n", ntests);
-	return nfailed != 0;
+	return tap_done();
 }
