@@ -232,3 +232,13 @@ zebra 2" ]
 	[ -z "$output" ]
 	[[ "$stderr" == *"unrecognized option '--bogus'"* ]]
 }
+
+@test "firth-vocab cuts tokens longer than 1024 bytes and warns, even with -q" {
+	{ head -c 2000 /dev/zero | tr '\0' x; echo ' y'; } > long.txt
+	run --separate-stderr firth-vocab -q long.txt
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "$(head -c 1024 /dev/zero | tr '\0' x) 1" ]
+	[ "${lines[1]}" = "y 1" ]
+	[ "$stderr" = "firth-vocab: 1 tokens longer than 1024 bytes were cut short" ]
+}
