@@ -20,16 +20,23 @@
 #include "stream.h"
 #include "tap.h"
 
-/* A growing byte buffer: a stream written to memory, or a decoding. */
+/*
+ * A growing byte buffer: a stream written to memory, or a decoding.
+ * cap is 0 when p came from open_memstream (then it is only read).
+ */
 struct buf {
 	char *p;
-	size_t len;
+	size_t len, cap;
 };
 
 static void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	b->p = xrealloc(b->p, b->len + n + 1);
+	if (b->len + n + 1 > b->cap) {
+		/* Doubling: appending 7 records at a time stays linear. */
+		b->cap = (b->len + n + 1) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 }
@@ -314,7 +321,7 @@ vec_stream(uint32_t n, uint32_t dim, const size_t *lens, size_t nlens,
 	snprintf(line, sizeof(line), "kind %d dim %u count %llu nwords %u "
 	    "fp %llx flags %u\n", STREAM_VECTORS, dim, (unsigned long long)n,
 	    0u, 0ULL, 0u);
-	want->len = 0;
+	want->len = want->cap = 0;
 	want->p = NULL;
 	buf_add(want, line, strlen(line));
 	snprintf(layout, sizeof(layout), "word:str16 vec:f32[%u]", dim);
@@ -463,7 +470,7 @@ corrupt_every_bit(const char *what, struct buf *b, int expect)
 	for (int bit = 0; bit < 8; bit++) {
 		b->p[i] ^= 1 << bit;
 		got.p = NULL;
-		got.len = 0;
+		got.len = got.cap = 0;
 		if (!try_decode(b->p, b->len, expect, 0, &got))
 			died++;
 		else if (buf_eq(&got, &orig)) {
