@@ -28,6 +28,7 @@ struct tokin {
 	size_t pos, len;
 	int eof;		/* all inputs exhausted */
 	int indoc;		/* a token was returned since the last EOD */
+	int lastnl;		/* current file so far is empty or ends in \n */
 	char *source;
 	uint64_t bytes, truncated;
 	uint32_t crc, adler;
@@ -64,6 +65,7 @@ input_next(struct tokin *t)
 		cli_die("cannot open %s: %s", t->curname,
 		    errno ? strerror(errno) : "out of memory");
 	gzbuffer(t->gz, 256 * 1024);
+	t->lastnl = 1;
 	return 1;
 }
 
@@ -88,6 +90,7 @@ refill(struct tokin *t)
 			t->bytes += n;
 			t->pos = 0;
 			t->len = n;
+			t->lastnl = t->buf[n - 1] == '\n';
 			return 1;
 		}
 		/* A gzip member cut short reads as a short file: refuse. */
@@ -97,7 +100,23 @@ refill(struct tokin *t)
 			    "truncated)", t->curname);
 		gzclose(t->gz);
 		t->gz = NULL;
-		/* A file that ends without a newline still ends its document. */
+		/*
+		 * A file that ends without a newline still ends its last token
+		 * and document: hand out a newline of our own, or "a" at the
+		 * end of one file and "b" at the start of the next would be
+		 * counted as the word "ab".  The newline goes into the digest
+		 * too, so that equal digests still mean equal token text.
+		 */
+		if (!t->lastnl) {
+			t->lastnl = 1;
+			t->buf[0] = '\n';
+			t->crc = crc32(t->crc, t->buf, 1);
+			t->adler = adler32(t->adler, t->buf, 1);
+			t->bytes++;
+			t->pos = 0;
+			t->len = 1;
+			return 1;
+		}
 	}
 }
 

@@ -26,7 +26,10 @@ struct tokin *tokin_open(char **files, int nfiles);
  * token, TOKIN_EOF at the end of all input.
  */
 int tokin_next(struct tokin *t, const char **tok, size_t *len);
-/* Content digest of all bytes read so far (after gzip decoding). */
+/*
+ * Content digest of all bytes read so far (after gzip decoding, with the
+ * newline supplied at the end of a file that lacks one).
+ */
 void tokin_digest(const struct tokin *t, char out[TOKIN_DIGEST_LEN]);
 /* The inputs' names joined by spaces ("-" for stdin). */
 const char *tokin_source(const struct tokin *t);
