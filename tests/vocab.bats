@@ -242,3 +242,25 @@ zebra 2" ]
 	[ "${lines[1]}" = "y 1" ]
 	[ "$stderr" = "firth-vocab: 1 tokens longer than 1024 bytes were cut short" ]
 }
+
+@test "firth-vocab ends a word and a document at the end of each file" {
+	printf 'x a' > f1
+	printf 'b y\n' > f2
+	run --separate-stderr firth-vocab f1 f2
+	[ "$status" -eq 0 ]
+	[ "$output" = "a 1
+b 1
+x 1
+y 1" ]
+	[[ "$stderr" == "firth-vocab: 4 tokens, 2 documents, 4 words in "* ]]
+}
+
+@test "firth-vocab -d gives a file without a final newline the digest of one with it" {
+	printf 'x a' > f1
+	printf 'b y\n' > f2
+	firth-vocab -q -d c.db f1 f2
+	run firth-vocab -d c.db < <(printf 'x a\nb y\n')
+	[ "$status" -eq 0 ]
+	[ "$output" = "firth-vocab: c.db: this input was already added as batch 1; nothing changed (--force adds it again)" ]
+	[ "$(sqlite3 c.db 'SELECT digest FROM batches')" = "eb78fa47-0a040209-8" ]
+}
