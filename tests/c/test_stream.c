@@ -7,8 +7,8 @@
  * of 0 to 65535 bytes and dims 1 to 1000; stream_read and
  * stream_read_block agree.
  *
- * Corruption: a small stream of each kind has every bit flipped in turn,
- * and is cut at every length; the reader must die with a message (caught
+ * Corruption: a small stream of each kind has every bit and every whole
+ * byte flipped in turn, and is cut at every length; the reader must die with a message (caught
  * with cli_die_hook and longjmp) and never return other records.
  *
  * Streams live in memory: open_memstream to write, fmemopen to read.
@@ -304,10 +304,13 @@ test_big_vocabulary(void)
 	words_free(words, nw);
 }
 
-/* Write a vector stream of n words; word i has length lens[i % nlens]. */
+/*
+ * Write a vector stream of n words; word i has length lens[i % nlens].
+ * plain: values 0, 1, 2, ... that deflate shrinks; else random ones.
+ */
 static struct buf
 vec_stream(uint32_t n, uint32_t dim, const size_t *lens, size_t nlens,
-    int level, struct buf *want)
+    int level, int plain, struct buf *want)
 {
 	struct buf b = { 0 };
 	FILE *f = open_memstream(&b.p, &b.len);
@@ -331,7 +334,8 @@ vec_stream(uint32_t n, uint32_t dim, const size_t *lens, size_t nlens,
 		for (size_t k = 0; k < len; k++)
 			word[k] = 'a' + (i + k) % 26;
 		for (uint32_t k = 0; k < dim; k++)
-			v[k] = (float)((int32_t)rng()) / 65536.0f;
+			v[k] = plain ? (float)(k % 3) :
+			    (float)((int32_t)rng()) / 65536.0f;
 		stream_write_vector(w, word, len, v);
 		l16 = (uint16_t)len;
 		buf_add(want, &l16, 2);
@@ -358,7 +362,7 @@ test_vector_roundtrips(void)
 	for (int level = 0; level <= 1; level++) {
 		struct buf want, got = { 0 };
 		uint32_t n = dims[d] >= 300 ? 200 : 3000;
-		struct buf b = vec_stream(n, dims[d], lens, 7, level, &want);
+		struct buf b = vec_stream(n, dims[d], lens, 7, level, 0, &want);
 		int good = try_decode(b.p, b.len, STREAM_VECTORS, 0, &got);
 
 		ok(good && buf_eq(&got, &want), "vectors: %u words of 0 to "
@@ -378,7 +382,7 @@ test_refusals(void)
 	struct buf want, got = { 0 }, b;
 	int good;
 
-	b = vec_stream(2, 4, lens, 1, 1, &want);
+	b = vec_stream(2, 4, lens, 1, 1, 0, &want);
 	good = try_decode(b.p, b.len, STREAM_COOC, 0, &got);
 	ok(!good && strstr(tap_errmsg, "memory: expected co-occurrence records, "
 	    "got vectors") != NULL, "a vector stream read as cooc: \"%.*s\"",
@@ -455,8 +459,9 @@ in_deflate(const struct buf *b, size_t i)
 }
 
 /*
- * Flip every bit of a stream in turn.  Each flip must make the reader
- * die, or decode to exactly the original (a flip the format ignores).
+ * Flip every bit, and every byte, of a stream in turn.  Each flip must
+ * make the reader die, or decode to exactly the original (a flip the
+ * format ignores).
  */
 static void
 corrupt_every_bit(const char *what, struct buf *b, int expect)
@@ -466,9 +471,11 @@ corrupt_every_bit(const char *what, struct buf *b, int expect)
 	int good = try_decode(b->p, b->len, expect, 0, &orig);
 
 	ok(good, "%s: the intact %zu-byte stream decodes", what, b->len);
+	/* Each bit alone, then the whole byte (xor ff). */
 	for (size_t i = 0; i < b->len; i++)
-	for (int bit = 0; bit < 8; bit++) {
-		b->p[i] ^= 1 << bit;
+	for (int k = 0; k < 9; k++) {
+		int mask = k < 8 ? 1 << k : 0xff;
+		b->p[i] ^= mask;
 		got.p = NULL;
 		got.len = got.cap = 0;
 		if (!try_decode(b->p, b->len, expect, 0, &got))
@@ -478,11 +485,11 @@ corrupt_every_bit(const char *what, struct buf *b, int expect)
 			same_in_deflate += in_deflate(b, i);
 		} else
 			wrong++;
-		b->p[i] ^= 1 << bit;
+		b->p[i] ^= mask;
 		free(got.p);
 	}
-	ok(wrong == 0, "%s: %zu bit flips: %zu died with a message, %zu "
-	    "wrong decodings", what, b->len * 8, died, wrong);
+	ok(wrong == 0, "%s: %zu bit and byte flips: %zu died with a "
+	    "message, %zu wrong decodings", what, b->len * 9, died, wrong);
 	/*
 	 * A flip may decode to the same records only inside deflate data,
 	 * which has bits that change nothing: the padding after the last
@@ -534,7 +541,7 @@ test_corruption(void)
 		truncate_everywhere(what, &b, STREAM_COOC);
 		free(b.p);
 		snprintf(what, sizeof(what), "vectors level %d", level);
-		b = vec_stream(4, 3, lens, 3, level, &want);
+		b = vec_stream(6, 3, lens, 3, level, 1, &want);
 		corrupt_every_bit(what, &b, STREAM_VECTORS);
 		truncate_everywhere(what, &b, STREAM_VECTORS);
 		free(b.p);
