@@ -5,7 +5,7 @@
  * integer is little-endian.  firth-stream(5) is the reference; this is the
  * same description for people reading the code.
  *
- * Header (46 + L bytes):
+ * Header (50 + L bytes, the CRC included):
  *
  *   off  size  field
  *     0     8  magic 89 46 52 54 48 0d 0a 1a   ("\x89FRTH\r\n\x1a")
