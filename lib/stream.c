@@ -49,8 +49,13 @@
  *
  *   89 46 52 54 48 0d 0a 1a  01 00 01 00 0c 00 00 00   magic, v1, cooc, 12
  *   00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00   dim, flags, count 0
- *   00 00 00 00 00 00 00 00  00 00 00 00 13 00 "w1:u32 w2:u32 x:f32" crc
- *   45 00 00 00 18 00 00 00  18 00 00 00 <crc>  <24 bytes: 0 0 0 0>
+ *   00 00 00 00 00 00 00 00  00 00 00 00 13 00        fingerprint, V, L
+ *   "w1:u32 w2:u32 x:f32"  32 9d 41 68                 layout, header CRC
+ *   45 00 00 00 18 00 00 00  18 00 00 00 20 ca c1 a3   end frame head
+ *   00 (24 times)                                      0 records, 0 bytes,
+ *                                                      CRC 0, reserved
+ *
+ * 109 bytes in all (checked against the writer's output).
  */
 #include "stream.h"
 
