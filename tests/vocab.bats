@@ -264,3 +264,16 @@ y 1" ]
 	[ "$output" = "firth-vocab: c.db: this input was already added as batch 1; nothing changed (--force adds it again)" ]
 	[ "$(sqlite3 c.db 'SELECT digest FROM batches')" = "eb78fa47-0a040209-8" ]
 }
+
+@test "firth-vocab -d lets two writers share a database, one after the other" {
+	seq 1 30000 | paste -d ' ' - - - > a.txt
+	seq 20001 50000 | paste -d ' ' - - - > b.txt
+	firth-vocab -q -d c.db a.txt & pa=$!
+	firth-vocab -q -d c.db b.txt & pb=$!
+	wait "$pa"
+	wait "$pb"
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM batches')" = 2 ]
+	[ "$(sqlite3 c.db 'SELECT count(*), sum(count), max(id) FROM words')" = "50000|60000|49999" ]
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM words WHERE count = 2')" = 10000 ]
+	[ "$(sqlite3 c.db 'PRAGMA integrity_check')" = ok ]
+}
