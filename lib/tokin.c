@@ -76,7 +76,7 @@ input_next(struct tokin *t)
 /*
  * Read up to n bytes of decoded input into p, moving on through the files.
  * At the end of a file that does not end with a newline, one '\n' is
- * supplied (it is not part of the digest).  Returns 0 at the end of all.
+ * supplied (and digested).  Returns 0 at the end of all.
  */
 static size_t
 input_read(struct tokin *t, unsigned char *p, size_t n)
@@ -109,8 +109,16 @@ input_read(struct tokin *t, unsigned char *p, size_t n)
 		gzclose(t->gz);
 		t->gz = NULL;
 		if (t->lastbyte != -1 && t->lastbyte != '\n') {
+			/*
+			 * The newline joins the digest too: "x a" + "b y"
+			 * is other token text than "x ab y", and must not
+			 * pass for it.
+			 */
 			t->lastbyte = '\n';
 			p[0] = '\n';
+			t->crc = crc32(t->crc, p, 1);
+			t->adler = adler32(t->adler, p, 1);
+			t->bytes++;
 			return 1;
 		}
 	}

@@ -293,6 +293,35 @@ read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 	return build_done(b);
 }
 
+/*
+ * After a word2vec header: is the first row binary?  It is text when the
+ * bytes after the first word, up to the newline, could all be numbers
+ * (a row with the wrong count is then refused as text, by line).
+ * Looking at the next 4*d bytes instead, as this once did, runs past the
+ * end of a short text row into the next word and calls it binary.
+ */
+static int
+w2v_binary_guess(struct rd *r, unsigned long long d)
+{
+	size_t want = 32 * d + STREAM_MAX_WORD + 1024;
+	const unsigned char *p, *end;
+
+	while (r->len - r->pos < want && memchr(r->buf + r->pos, '\n',
+	    r->len - r->pos) == NULL && rd_more(r))
+		;
+	p = r->buf + r->pos;
+	end = memchr(p, '\n', r->len - r->pos);
+	if (end == NULL)
+		end = r->buf + r->len;
+	while (p < end && *p != ' ')
+		p++;
+	for (; p < end; p++)
+		if (*p == 0 || strchr("0123456789.eE+-nNaAiIfF \t\r", *p) ==
+		    NULL)
+			return 1;
+	return 0;
+}
+
 struct vecset *
 vec_read(FILE *f, const char *name, int format)
 {
@@ -332,23 +361,8 @@ vec_read(FILE *f, const char *name, int format)
 		/* Binary if the first vector's bytes are not all text. */
 		if (format == VEC_W2V_BIN)
 			binary = 1;
-		else if (format == VEC_AUTO && n > 0) {
-			unsigned char *sp;
-			while (r.len - r.pos < 4 * d + 1024 && rd_more(&r))
-				;
-			sp = memchr(r.buf + r.pos, ' ', r.len - r.pos);
-			if (sp != NULL) {
-				size_t k, avail = r.len - (size_t)(sp - r.buf)
-				    - 1;
-				if (avail > 4 * d)
-					avail = 4 * d;
-				for (k = 0; k < avail; k++)
-					if (strchr("0123456789.eE+-nNaAiIfF \t\r\n",
-					    sp[1 + k]) == NULL || sp[1 + k] == 0)
-						break;
-				binary = k < avail;
-			}
-		}
+		else if (format == VEC_AUTO && n > 0)
+			binary = w2v_binary_guess(&r, d);
 		if (binary) {
 			b.vs = read_w2v_binary(&r, &b, n);
 			free(r.buf);
