@@ -275,8 +275,11 @@ tokin_read_block(struct tokin *t, char *buf, size_t cap, int *cut)
 		    bclass[(unsigned char)buf[end - 1]] == 0; end--)
 			;
 		if (end == 0) {
-			/* One token fills the block: keep it, cut, skip on. */
-			t->truncated++;
+			/*
+			 * One token fills the block: keep its head (the
+			 * consumer cuts it to TOKIN_MAXTOK and counts it)
+			 * and skip the rest.
+			 */
 			skip_token_tail(t, cap);
 			return len;
 		}

@@ -113,6 +113,7 @@ struct worker {
 	struct counter *c;
 	struct vocab *v;
 	int64_t tokens;
+	int64_t truncated;	/* tokens cut to TOKIN_MAXTOK */
 	pthread_t th;
 };
 
@@ -130,6 +131,8 @@ count_block(struct worker *w, const struct block *b, struct blockdocs *d)
 			start = i;
 			while (i < n && tokin_class[p[i]] == 0)
 				i++;
+			if (i - start > TOKIN_MAXTOK)
+				w->truncated++;
 			vocab_add(w->v, (const char *)p + start,
 			    i - start > TOKIN_MAXTOK ? TOKIN_MAXTOK :
 			    i - start, 1);
@@ -206,7 +209,8 @@ block_docs(const struct counter *c, const int *cuts)
 
 /* Read all tokens into v on nthreads workers; returns documents. */
 static int64_t
-count_input(struct tokin *in, struct vocab *v, int64_t *tokens, int nthreads)
+count_input(struct tokin *in, struct vocab *v, int64_t *tokens,
+    int64_t *truncated, int nthreads)
 {
 	struct counter c = { 0 };
 	struct worker *w = xcalloc(nthreads, sizeof(*w));
@@ -262,9 +266,11 @@ count_input(struct tokin *in, struct vocab *v, int64_t *tokens, int nthreads)
 		    tokin_bytes(in) / 1e6 / (cli_now() - t0 + 1e-9));
 	}
 	*tokens = 0;
+	*truncated = 0;
 	for (int i = 0; i < nthreads; i++) {
 		pthread_join(w[i].th, NULL);
 		*tokens += w[i].tokens;
+		*truncated += w[i].truncated;
 		if (i == 0)
 			continue;
 		for (uint32_t j = 0; j < w[i].v->n; j++)
@@ -344,17 +350,17 @@ count_files(char **files, int nfiles)
 	struct vocab *v = vocab_new();
 	struct db *db = NULL;
 	char digest[TOKIN_DIGEST_LEN];
-	int64_t docs, tokens, batch, prev;
+	int64_t docs, tokens, truncated, batch, prev;
 	uint32_t added = 0;
 	double t0 = cli_now();
 
 	/* Open (and create) the database first: a bad path fails fast. */
 	if (opt_db != NULL)
 		db = db_open(opt_db, DB_CREATE);
-	docs = count_input(in, v, &tokens, opt_threads);
-	if (tokin_truncated(in) > 0)
-		cli_warn("%llu tokens longer than %d bytes were cut short",
-		    (unsigned long long)tokin_truncated(in), TOKIN_MAXTOK);
+	docs = count_input(in, v, &tokens, &truncated, opt_threads);
+	if (truncated > 0)
+		cli_warn("%lld tokens longer than %d bytes were cut short",
+		    (long long)truncated, TOKIN_MAXTOK);
 	if (db == NULL) {
 		uint32_t *order = vocab_by_count(v);
 		print_counts(v->words, v->counts, order, v->n);
