@@ -47,7 +47,7 @@
 
 #define LOOK 512		/* lookahead bytes; > the longest e-mail */
 #define WINDOW_DEFAULT (256 * 1024)
-#define OUTSZ (64 * 1024)
+#define OUTSZ (128 * 1024)	/* > TOK_MAX_TOKEN_LIMIT + 1 */
 #define EMAIL_LOCAL_MAX 64	/* RFC 5321 limits, bytes */
 #define EMAIL_DOMAIN_MAX 253
 
@@ -57,7 +57,7 @@ enum {
 	C_PUNCT, C_HIGH
 };
 /* What a character is, for the joiner rules. */
-enum { K_OTHER, K_LETTER, K_DIGIT };
+enum { K_OTHER = 0, K_LETTER = 1, K_DIGIT = 2 };	/* bits, see word_run */
 
 struct tokenizer {
 	struct tok_opts o;
@@ -65,6 +65,7 @@ struct tokenizer {
 	void *ctx;
 	unsigned char cls[256];		/* byte class, per mode */
 	unsigned char fold[256];	/* ASCII case folding (or identity) */
+	unsigned char wclass[256];	/* K_LETTER, K_DIGIT for ASCII alnum */
 	unsigned char *in;		/* [insz]: window + LOOK */
 	size_t insz, inlen, inpos;
 	/* The open token: raw bytes (ASCII already folded), [tokcap]. */
@@ -128,6 +129,8 @@ classes_init(struct tokenizer *t)
 		else
 			k = C_PUNCT;
 		t->cls[c] = k;
+		t->wclass[c] = k == C_LOWER || k == C_UPPER ? K_LETTER :
+		    k == C_DIGIT ? K_DIGIT : K_OTHER;
 		t->fold[c] = c;
 		if (k == C_UPPER && !t->o.keep_case)
 			t->fold[c] = c - 'A' + 'a';
@@ -212,6 +215,8 @@ out_put(struct tokenizer *t, const void *p, size_t n)
 static void
 out_token(struct tokenizer *t, const unsigned char *p, size_t n)
 {
+	char *d;
+
 	if (n == 0)
 		return;
 	if (n > t->o.max_token) {
@@ -226,9 +231,18 @@ out_token(struct tokenizer *t, const unsigned char *p, size_t n)
 		if (n == 0)
 			return;
 	}
+	/* n <= TOK_MAX_TOKEN_LIMIT < OUTSZ: one flush makes room. */
+	if (t->outlen + n + 1 > OUTSZ)
+		out_flush(t);
+	d = t->out + t->outlen;
 	if (t->docopen)
-		out_put(t, " ", 1);
-	out_put(t, p, n);
+		*d++ = ' ';
+	if (n <= 16)		/* most words: no call to memcpy */
+		for (size_t i = 0; i < n; i++)
+			d[i] = p[i];
+	else
+		memcpy(d, p, n);
+	t->outlen = d + n - t->out;
 	t->docopen = 1;
 	t->st.tokens++;
 }
@@ -447,15 +461,16 @@ word_close(struct tokenizer *t)
 	if (t->isurl) {
 		t->isurl = 0;
 		t->st.urls++;
-		if (t->o.urls == TOK_URL_DROP)
-			return;
 		if (!t->overflow) {
 			size_t k = url_trim(t->tok, n);
-			out_token(t, t->tok, k);
+			if (t->o.urls == TOK_URL_KEEP)
+				out_token(t, t->tok, k);
 			for (size_t i = k; i < n; i++)
 				emit_punct(t, t->tok + i, 1, 1);
 			return;
 		}
+		if (t->o.urls == TOK_URL_DROP)
+			return;
 	}
 	if (t->overflow) {
 		/* Over tokcap bytes, so over max_token once normalised. */
@@ -609,32 +624,38 @@ email_len(const unsigned char *p, const unsigned char *end)
 
 /* Scanning. */
 
-/* Append the run of ASCII letters and digits at p to the open word. */
+/*
+ * Append the run of ASCII letters and digits at p to the open word: the
+ * hot loop.  Bytes go straight into the token buffer, folded; past its
+ * end they are only counted out (overflow).
+ */
 static const unsigned char *
 word_run(struct tokenizer *t, const unsigned char *p,
     const unsigned char *end)
 {
 	const unsigned char *s = p;
-	unsigned char buf[256];
-	size_t n = 0;
+	unsigned w, seen = 0;
+	size_t n, room;
 
-	while (p < end) {
-		int c = t->cls[*p];
-		if (c == C_LOWER || c == C_UPPER)
-			t->has_letter = 1;
-		else if (c == C_DIGIT)
-			t->has_digit = 1;
-		else
-			break;
-		buf[n++] = t->fold[*p++];
-		if (n == sizeof(buf)) {
-			word_add(t, buf, n);
-			n = 0;
-		}
+	while (p < end && (w = t->wclass[*p]) != 0) {
+		seen |= w;
+		p++;
 	}
-	word_add(t, buf, n);
+	n = p - s;
+	room = t->overflow ? 0 : t->tokcap - t->toklen;
+	if (n > room) {
+		n = room;
+		t->overflow = 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		t->tok[t->toklen + i] = t->fold[s[i]];
+	t->toklen += n;
+	if (seen & K_LETTER)
+		t->has_letter = 1;
+	if (seen & K_DIGIT)
+		t->has_digit = 1;
 	if (p > s)
-		t->last = t->cls[p[-1]] == C_DIGIT ? K_DIGIT : K_LETTER;
+		t->last = t->wclass[p[-1]];
 	return p;
 }
 
