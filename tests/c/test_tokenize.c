@@ -368,6 +368,84 @@ test_fast_vs_utf8proc(const char *text)
 }
 
 /*
+ * Random text over an alphabet that hits every rule: letters of both
+ * cases, digits, joiners, URL and e-mail pieces, non-ASCII, invalid bytes.
+ * Deterministic (xorshift32 from a fixed seed).
+ */
+static char *
+random_text(size_t n, uint32_t seed)
+{
+	static const char *const pieces[] = {
+		"a", "b", "Z", "q", "e", "T", "0", "7", " ", " ", " ", "  ",
+		"\n", "\n\n", ".", ",", "'", "-", "@", ":", "/", "_", "%",
+		"+", "(", ")", "!", "\"", "\t", "http://", "www.", "HTTPS://",
+		"x@y.com", ".org", "\xc3\xa9", "\xe2\x80\x99", "\xff",
+		"\xef\xac\x81", "\xc2\xad", "\xe2\x80\x8b", "<doc id=1>\n",
+		"</doc>\n", "", "longlonglonglonglonglonglonglonglong",
+	};
+	char *s = xmalloc(n + 64);
+	size_t k = 0;
+	uint32_t x = seed;
+
+	while (k < n) {
+		const char *p;
+		size_t len;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p = pieces[x % (sizeof(pieces) / sizeof(pieces[0]))];
+		len = p[0] == '\0' ? 1 : strlen(p);	/* "": one NUL byte */
+		memcpy(s + k, p, len);
+		k += len;
+	}
+	return s;
+}
+
+/*
+ * The fast path for plain ASCII words (word_fast) against the general
+ * path it shortcuts: same bytes and counts under every mode.
+ */
+static void
+test_fast_vs_general(void)
+{
+	size_t n = 200000;
+	char *text = random_text(n, 2463534242u);
+	int bad = 0;
+
+	for (int mode = 0; mode < 8; mode++) {
+		struct tok_opts o;
+		struct tok_stats s1, s2;
+		char *a, *b;
+
+		tokenize_defaults(&o);
+		o.docs = mode % 3 == 0 ? TOK_DOC_LINE : mode % 3 == 1 ?
+		    TOK_DOC_PARA : TOK_DOC_WIKI;
+		o.text8 = mode == 3;
+		o.keep_case = mode == 4;
+		o.numbers = mode == 5 ? TOK_NUM_MAP : mode == 6 ?
+		    TOK_NUM_DROP : TOK_NUM_KEEP;
+		o.punct = mode == 7 ? TOK_PUNCT_DROP : TOK_PUNCT_SPLIT;
+		o.max_token = mode == 2 ? 20 : 100;
+		a = tokenize_mem(&o, text, n, 4093, &s1);
+		o.nofast = 1;
+		b = tokenize_mem(&o, text, n, 4093, &s2);
+		if (strcmp(a, b) != 0 || memcmp(&s1, &s2, sizeof(s1)) != 0 ||
+		    s1.tokens < 10000) {
+			printf("#   mode %d differs (%llu vs %llu tokens)\n", mode,
+			    (unsigned long long)s1.tokens,
+			    (unsigned long long)s2.tokens);
+			bad++;
+		}
+		free(a);
+		free(b);
+	}
+	ok(bad == 0, "fast path equals the general path on 200 kB of "
+	    "random text in 8 modes");
+	free(text);
+}
+
+/*
  * Same output and counts for every chunk size from 1 to past the 512-byte
  * lookahead, through windows of 1, 3, 64 bytes and the default.
  */
@@ -448,6 +526,7 @@ main(void)
 	test_long();
 	test_ascii_table();
 	test_fast_vs_utf8proc(prose);
+	test_fast_vs_general();
 	test_chunks(big, n, TOK_DOC_WIKI, "wiki");
 	test_chunks(big, n, TOK_DOC_LINE, "lines");
 	test_chunks(big, n, TOK_DOC_PARA, "paragraphs");
