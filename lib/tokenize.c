@@ -705,26 +705,6 @@ word_start(struct tokenizer *t, const unsigned char *p,
 }
 
 /*
- * Length of the run of ASCII letters (and digits, unless text8) at p,
- * with the K_* bits of what it holds in *seen.  (An SSE2 version that
- * takes 16 bytes at a time was no faster: English words are short.)
- */
-static size_t
-ascii_run(const struct tokenizer *t, const unsigned char *p,
-    const unsigned char *end, unsigned *seen)
-{
-	const unsigned char *q = p;
-	unsigned w, sn = 0;
-
-	while (q < end && (w = t->wclass[*q]) != 0) {
-		sn |= w;
-		q++;
-	}
-	*seen = sn;
-	return q - p;
-}
-
-/*
  * The fast path for a word that starts at p: a run of ASCII letters and
  * digits ended by a byte of fastend (a ',' only after a letter), not a
  * number to map or drop, not too long.  Such a word -- most words of
@@ -736,27 +716,33 @@ static const unsigned char *
 word_fast(struct tokenizer *t, const unsigned char *p,
     const unsigned char *end)
 {
-	const unsigned char *q;
-	unsigned seen;
-	size_t n = ascii_run(t, p, end, &seen);
-	char *d;
+	const unsigned char *q = p, *lim;
+	unsigned w, seen = 0;
+	char *d0, *d;
 
-	q = p + n;
-	if (q == end || !t->fastend[*q] || n > t->o.max_token ||
+	/* Fold while scanning, into the output past its end; commit only
+	 * if the word qualifies.  Room: max_token + 1 < OUTSZ. */
+	if (t->outlen + t->o.max_token + 2 > OUTSZ)
+		out_flush(t);
+	d0 = d = t->out + t->outlen + (t->docopen ? 1 : 0);
+	lim = (size_t)(end - p) > t->o.max_token ? p + t->o.max_token : end;
+	while (q < lim && (w = t->wclass[*q]) != 0) {
+		seen |= w;
+		*d++ = t->fold[*q++];
+	}
+	if (q == end || !t->fastend[*q] ||
 	    (*q == ',' && t->wclass[q[-1]] == K_DIGIT) ||
 	    (!(seen & K_LETTER) && t->o.numbers != TOK_NUM_KEEP))
-		return NULL;
-	if (t->outlen + n + 1 > OUTSZ)
-		out_flush(t);
-	d = t->out + t->outlen;
+		return NULL;	/* also when the word is over max_token */
 	if (t->docopen)
-		*d++ = ' ';
-	for (size_t i = 0; i < n; i++)
-		d[i] = t->fold[p[i]];
-	t->outlen = d + n - t->out;
+		d0[-1] = ' ';
+	t->outlen = d - t->out;
 	t->docopen = 1;
 	t->blank = 0;
 	t->st.tokens++;
+	/* The separators after it, saving a step per word. */
+	while (q < end && t->cls[*q] == C_SEP)
+		q++;
 	return q;
 }
 
