@@ -63,6 +63,20 @@ ratio() {	# ratio A B: cpu time of B over cpu time of A
 say "speed ratio --wiki / wc -w = $(ratio "--wiki" "wc -w (reference scan)") (cpu time of wc over ours)"
 say "speed ratio --wiki --text8 / perl recipe = $(ratio "--wiki --text8" "perl text8 recipe (reference)")"
 
+# Mostly non-ASCII text: the first 20 MB with letters made Greek, so that
+# nearly every word goes through utf8proc (NFKC + case folding).
+head -c 20000000 "$work/wiki.txt" |
+    perl -CSD -pe 'tr/a-yA-Y/\x{3b1}-\x{3c9}\x{391}-\x{3a9}/' > "$work/greek.txt"
+gbytes=$(wc -c < "$work/greek.txt")
+/usr/bin/time -f '%e %U %S %M' -o "$work/greek.time" \
+    firth-tokenize -q --wiki "$work/greek.txt" > /dev/null
+read -r wall user sys rss < "$work/greek.time"
+awk -v b="$gbytes" -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN {
+	c = u + s; if (w <= 0) w = 0.01; if (c <= 0) c = 0.01
+	printf "bench tokenize: Greek-lettered wiki (%.1f MB, non-ASCII words): " \
+	    "wall = %.2f s, MB/s = %.1f, cpu MB/s = %.1f\n", b / 1e6, w,
+	    b / 1e6 / w, b / 1e6 / c }'
+
 # A single line of 200 MB from a pipe: memory must not grow with it.
 /usr/bin/time -f '%e %M' -o "$work/long.time" sh -c \
     'yes "abc Def, 12" | head -c 200000000 | tr "\n" " " |
