@@ -48,6 +48,9 @@
 #define LOOK 512		/* lookahead bytes; > the longest e-mail */
 #define WINDOW_DEFAULT (256 * 1024)
 #define OUTSZ (128 * 1024)	/* > TOK_MAX_TOKEN_LIMIT + 1 */
+#define NCACHE 4096		/* entries of the normalisation cache */
+#define NCACHE_RAW 32		/* longest word cached, bytes in */
+#define NCACHE_OUT 64		/* longest result cached, bytes out */
 #define EMAIL_LOCAL_MAX 64	/* RFC 5321 limits, bytes */
 #define EMAIL_DOMAIN_MAX 253
 
@@ -56,6 +59,17 @@ enum {
 	C_SEP, C_NL, C_LOWER, C_UPPER, C_DIGIT, C_APOS, C_HYPHEN, C_NUMSEP,
 	C_PUNCT, C_HIGH
 };
+/*
+ * One entry of the normalisation cache: a raw word and its NFKC (folded)
+ * form.  Words follow Zipf's law, so a few thousand entries spare most
+ * non-ASCII words the trip through utf8proc.  Direct-mapped by hash.
+ */
+struct ncache {
+	unsigned char rawlen, outlen;	/* rawlen 0: empty */
+	unsigned char raw[NCACHE_RAW];
+	unsigned char out[NCACHE_OUT];
+};
+
 /* What a character is, for the joiner rules. */
 enum { K_OTHER = 0, K_LETTER = 1, K_DIGIT = 2 };	/* bits, see word_run */
 
@@ -83,6 +97,7 @@ struct tokenizer {
 	/* NFKC scratch: code points, then UTF-8 in place; [ucscap]. */
 	utf8proc_int32_t *ucs;
 	size_t ucscap;
+	struct ncache *cache;		/* [NCACHE], made on first use */
 	char *out;		/* [OUTSZ] */
 	size_t outlen;
 	struct tok_stats st;
@@ -183,6 +198,7 @@ tokenize_free(struct tokenizer *t)
 	free(t->in);
 	free(t->tok);
 	free(t->ucs);
+	free(t->cache);
 	free(t->out);
 	free(t);
 }
@@ -353,11 +369,12 @@ kind_at(const struct tokenizer *t, const unsigned char *p,
 }
 
 /*
- * NFKC (and case folding) of the valid UTF-8 p[0..n) into t->ucs; returns
- * the length in bytes of the result, UTF-8 at (unsigned char *)t->ucs.
+ * NFKC (and case folding) of the valid UTF-8 p[0..n) with utf8proc into
+ * t->ucs; returns the length in bytes of the result, UTF-8 at
+ * (unsigned char *)t->ucs.
  */
 static size_t
-normalize(struct tokenizer *t, const unsigned char *p, size_t n)
+normalize_utf8proc(struct tokenizer *t, const unsigned char *p, size_t n)
 {
 	utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPAT |
 	    UTF8PROC_COMPOSE | UTF8PROC_IGNORE;
@@ -380,6 +397,40 @@ normalize(struct tokenizer *t, const unsigned char *p, size_t n)
 }
 
 /*
+ * The normalised form of p[0..n) in *out (valid until the next call),
+ * from the cache when it is there; returns its length.
+ */
+static size_t
+normalize(struct tokenizer *t, const unsigned char *p, size_t n,
+    const unsigned char **out)
+{
+	struct ncache *e = NULL;
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t len;
+
+	if (n <= NCACHE_RAW && !t->o.nofast) {
+		if (t->cache == NULL)
+			t->cache = xcalloc(NCACHE, sizeof(*t->cache));
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ p[i]) * 16777619u;
+		e = &t->cache[h & (NCACHE - 1)];
+		if (e->rawlen == n && memcmp(e->raw, p, n) == 0) {
+			*out = e->out;
+			return e->outlen;
+		}
+	}
+	len = normalize_utf8proc(t, p, n);
+	*out = (const unsigned char *)t->ucs;
+	if (e != NULL && len <= NCACHE_OUT) {
+		e->rawlen = n;
+		e->outlen = len;
+		memcpy(e->raw, p, n);
+		memcpy(e->out, t->ucs, len);
+	}
+	return len;
+}
+
+/*
  * Write text that holds non-ASCII characters: normalise it, and split it
  * where normalisation made white space or controls (U+00A8 DIAERESIS
  * becomes a space and a combining mark).
@@ -388,9 +439,8 @@ static void
 out_normalized(struct tokenizer *t, const unsigned char *p, size_t n)
 {
 	const unsigned char *s;
-	size_t len = normalize(t, p, n), i, j;
+	size_t len = normalize(t, p, n, &s), i, j;
 
-	s = (const unsigned char *)t->ucs;
 	for (i = 0; i < len; i = j + 1) {
 		for (j = i; j < len && s[j] > ' ' && s[j] != 0x7f; j++)
 			;

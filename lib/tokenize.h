@@ -37,8 +37,9 @@ struct tok_opts {
 	const char *num_token;	/* placeholder for TOK_NUM_MAP, "<num>" */
 	size_t window;		/* input window in bytes, 0 for the default;
 				   tests make it tiny to stress the edges */
-	int nofast;		/* tests: no fast path for plain ASCII words,
-				   so every word takes the general path */
+	int nofast;		/* tests: no fast path for plain ASCII words
+				   and no normalisation cache, so every word
+				   takes the general path */
 };
 
 struct tok_stats {
