@@ -446,6 +446,32 @@ test_fast_vs_general(void)
 }
 
 /*
+ * The normalisation cache against utf8proc itself: 30000 distinct
+ * non-ASCII words, twice over, so that entries collide and are replaced.
+ */
+static void
+test_cache(void)
+{
+	size_t cap = 30000 * 2 * 16, n = 0;
+	char *text = xmalloc(cap), *a, *b;
+	struct tok_opts o;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 30000; i++)
+			n += snprintf(text + n, cap - n, "%c\xc3\x89%d%s ",
+			    'A' + i % 26, i, i % 7 == 0 ? "\xef\xac\x81" : "");
+	tokenize_defaults(&o);
+	a = tokenize_mem(&o, text, n, 0, NULL);
+	o.nofast = 1;
+	b = tokenize_mem(&o, text, n, 0, NULL);
+	ok(strcmp(a, b) == 0 && strstr(a, " o\xc3\xa9" "14fi ") != NULL,
+	    "normalisation cache gives utf8proc's result for 60000 words");
+	free(a);
+	free(b);
+	free(text);
+}
+
+/*
  * Same output and counts for every chunk size from 1 to past the 512-byte
  * lookahead, through windows of 1, 3, 64 bytes and the default.
  */
@@ -527,6 +553,7 @@ main(void)
 	test_ascii_table();
 	test_fast_vs_utf8proc(prose);
 	test_fast_vs_general();
+	test_cache();
 	test_chunks(big, n, TOK_DOC_WIKI, "wiki");
 	test_chunks(big, n, TOK_DOC_LINE, "lines");
 	test_chunks(big, n, TOK_DOC_PARA, "paragraphs");
