@@ -591,6 +591,7 @@ wiki_line(struct tokenizer *t, const unsigned char *p,
 
 /* URLs and e-mail addresses. */
 
+/* Does p start with s (lowercase ASCII), ignoring the case of p? */
 static int
 ascii_ieq(const unsigned char *p, const unsigned char *end, const char *s)
 {
@@ -598,9 +599,13 @@ ascii_ieq(const unsigned char *p, const unsigned char *end, const char *s)
 
 	if ((size_t)(end - p) < n)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((p[i] | 0x20) != (unsigned char)s[i] && p[i] != s[i])
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != (unsigned char)s[i])
 			return 0;
+	}
 	return 1;
 }
 
@@ -680,9 +685,9 @@ email_len(const unsigned char *p, const unsigned char *end)
 /* Scanning. */
 
 /*
- * Append the run of ASCII letters and digits at p to the open word: the
- * hot loop.  Bytes go straight into the token buffer, folded; past its
- * end they are only counted out (overflow).
+ * Append the run of ASCII letters and digits at p to the open word,
+ * folded; past the token buffer's end they are only counted out
+ * (overflow).
  */
 static const unsigned char *
 word_run(struct tokenizer *t, const unsigned char *p,
