@@ -63,6 +63,24 @@ ratio() {	# ratio A B: cpu time of B over cpu time of A
 say "speed ratio --wiki / wc -w = $(ratio "--wiki" "wc -w (reference scan)") (cpu time of wc over ours)"
 say "speed ratio --wiki --text8 / perl recipe = $(ratio "--wiki --text8" "perl text8 recipe (reference)")"
 
+# Agreement with text8 on the whole corpus: each of our lines must be a
+# line of the text8-style reference less the article's title.
+TEXT8=${TEXT8:-/tmp/text8.txt}
+if [ -s "$TEXT8" ]; then
+	firth-tokenize -q --wiki --text8 "$work/wiki.txt" > "$work/ours8.txt"
+	awk 'NR == FNR { o[++n] = $0; next }
+	    { sub(/ +$/, "") }
+	    i < n && ($0 == o[i + 1] || substr($0, length($0) - length(o[i + 1])) == " " o[i + 1]) { i++; next }
+	    { skipped++ }
+	    END { printf "bench tokenize: text8 agreement: %d of %d lines are " \
+		"reference lines less the title, in order; %d reference lines " \
+		"have none (articles whose only a-z words are the title)\n",
+		i, n, skipped }' \
+	    "$work/ours8.txt" "$TEXT8"
+else
+	say "text8 agreement: skipped, $TEXT8 not found"
+fi
+
 # Mostly non-ASCII text: the first 20 MB with letters made Greek, so that
 # nearly every word goes through utf8proc (NFKC + case folding).
 head -c 20000000 "$work/wiki.txt" |
