@@ -24,9 +24,16 @@
  *                WIDTH SPACE and U+FEFF everywhere, they separate.
  *
  * Each word is then NFKC-normalised and case-folded (utf8proc).  Words of
- * ASCII bytes only are folded with a table and never reach utf8proc: that
- * is the fast path that keeps mostly-ASCII text above 100 MB/s.  A word
- * with digits and no letters is a number (kept, mapped, or dropped).
+ * ASCII bytes only are folded with a table and never reach utf8proc; the
+ * commonest of them (letters then a space or plain punctuation) are
+ * folded straight into the output by word_fast, the path that keeps
+ * mostly-ASCII text well above 100 MB/s.  Short non-ASCII words keep
+ * their normal forms in a small cache.  A word with digits and no letters
+ * is a number (kept, mapped, or dropped).
+ *
+ * Memory: the window (256 kB + LOOK), the output buffer (128 kB), the
+ * token buffer (4 max_token + 64 bytes), the cache (4096 x 98 bytes) and
+ * utf8proc's scratch for one token: about 1 MB with the defaults.
  *
  * Streaming: input is copied into a window of `window' bytes followed by
  * LOOK bytes of lookahead.  The scanner only starts a step at a position
