@@ -158,34 +158,61 @@ arena_reserve(struct shuffle *s, size_t need)
 	}
 }
 
-/* Fisher-Yates on records of a constant size; the 12-byte case inlined. */
+/*
+ * Fisher-Yates: for i = n down to 2, swap element i-1 with element
+ * rng_below(i).  On a chunk larger than the caches every swap is a cache
+ * miss, so the draws are made FY_AHEAD steps early (in the same order, so
+ * the permutation is the same) and the far element is prefetched; the
+ * misses then overlap instead of queueing.  fy_plain is the reference.
+ */
+#define FY_AHEAD 16		/* power of two */
+
+static void
+fy_plain(struct rng *r, unsigned char *a, size_t n, size_t rs,
+    unsigned char *tmp)
+{
+	for (size_t i = n; i > 1; i--) {
+		unsigned char *p = a + (i - 1) * rs;
+		unsigned char *q = a + rng_below(r, i) * rs;
+		memcpy(tmp, p, rs);
+		memcpy(p, q, rs);
+		memcpy(q, tmp, rs);
+	}
+}
+
+/* Records of a constant size rs; 12 (cooc) gets its own loop. */
 static void
 fy_fixed(struct rng *r, unsigned char *a, size_t n, size_t rs)
 {
 	unsigned char tmp[64], *t = rs <= sizeof(tmp) ? tmp : xmalloc(rs);
+	size_t ahead[FY_AHEAD], i;
 
-	if (rs == 12) {
-		for (size_t i = n; i > 1; i--) {
-			unsigned char *p = a + (i - 1) * 12;
-			unsigned char *q = a + rng_below(r, i) * 12;
-			memcpy(tmp, p, 12);
-			memcpy(p, q, 12);
-			memcpy(q, tmp, 12);
-		}
-	} else {
-		for (size_t i = n; i > 1; i--) {
-			unsigned char *p = a + (i - 1) * rs;
-			unsigned char *q = a + rng_below(r, i) * rs;
-			memcpy(t, p, rs);
-			memcpy(p, q, rs);
-			memcpy(q, t, rs);
-		}
+	if (n <= FY_AHEAD * 4 || rs != 12) {
+		fy_plain(r, a, n, rs, t);
+		if (t != tmp)
+			free(t);
+		return;
 	}
-	if (t != tmp)
-		free(t);
+	/* ahead[i % FY_AHEAD] holds the draw for step i. */
+	for (i = n; i > n - FY_AHEAD; i--) {
+		ahead[i % FY_AHEAD] = rng_below(r, i);
+		__builtin_prefetch(a + ahead[i % FY_AHEAD] * 12, 1);
+	}
+	for (i = n; i > 1; i--) {
+		unsigned char *p = a + (i - 1) * 12;
+		unsigned char *q = a + ahead[i % FY_AHEAD] * 12;
+		if (i > FY_AHEAD + 1) {
+			size_t k = i - FY_AHEAD, j = rng_below(r, k);
+			ahead[k % FY_AHEAD] = j;
+			__builtin_prefetch(a + j * 12, 1);
+		}
+		memcpy(tmp, p, 12);
+		memcpy(p, q, 12);
+		memcpy(q, tmp, 12);
+	}
 }
 
-/* Fisher-Yates on the offsets of variable records. */
+/* The offsets of variable records (small arrays, no prefetching). */
 static void
 fy_index(struct rng *r, uint64_t *a, size_t n)
 {

@@ -1,7 +1,7 @@
 /*
  * gen_cooc.c - seeded generator of cooc streams for tests and benchmarks.
  *
- *   gen_cooc [-n RECORDS] [-V WORDS] [-s SEED] [-l LEVEL] [-i] [-u]
+ *   gen_cooc [-n RECORDS] [-V WORDS] [-s SEED] [-l LEVEL] [-i] [-r] [-u]
  *       > cooc-stream
  *
  * Writes RECORDS co-occurrence records over a vocabulary of WORDS made-up
@@ -10,7 +10,9 @@
  * records instead (record i is w1 = i mod WORDS, w2 = i / WORDS mod WORDS,
  * x = i), so each is distinct and its input position readable from x
  * (exact below 2^24).  -u leaves the header's record count unknown, as a
- * writer that streams does.  Never for production data.
+ * writer that streams does.  -r writes the same records raw, 12 bytes
+ * each with no header: the layout of GloVe's CREC built with float
+ * counts, for benchmarks against GloVe's tools.  Never for production data.
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ int
 main(int argc, char **argv)
 {
 	long long n = 1000, nwords = 1000, seed = 1;
-	int level = 1, numbered = 0, unknown = 0, c;
+	int level = 1, numbered = 0, unknown = 0, raw = 0, c;
 	struct stream_header h = { .kind = STREAM_COOC };
 	struct cooc_rec buf[4096];
 	struct stream_writer *w;
@@ -32,7 +34,7 @@ main(int argc, char **argv)
 	char **words;
 
 	cli_init(argc, argv);
-	while ((c = getopt(argc, argv, "n:V:s:l:iu")) != -1) {
+	while ((c = getopt(argc, argv, "n:V:s:l:iru")) != -1) {
 		switch (c) {
 		case 'n': n = cli_parse_int(optarg, 0, 1LL << 40, "-n"); break;
 		case 'V': nwords = cli_parse_int(optarg, 1, 1 << 24, "-V");
@@ -41,6 +43,7 @@ main(int argc, char **argv)
 			break;
 		case 'l': level = cli_parse_int(optarg, 0, 9, "-l"); break;
 		case 'i': numbered = 1; break;
+		case 'r': raw = 1; break;
 		case 'u': unknown = 1; break;
 		default: return EXIT_USAGE;
 		}
@@ -54,7 +57,7 @@ main(int argc, char **argv)
 	h.nwords = nwords;
 	h.count = unknown ? STREAM_COUNT_UNKNOWN : (uint64_t)n;
 	rng_seed(&r, seed);
-	w = stream_wopen(stdout, "stdout", &h, words, level);
+	w = raw ? NULL : stream_wopen(stdout, "stdout", &h, words, level);
 	for (long long i = 0; i < n;) {
 		size_t k = 0;
 		for (; k < 4096 && i < n; k++, i++) {
@@ -68,9 +71,13 @@ main(int argc, char **argv)
 				buf[k].x = (float)(rng_uniform(&r) * 100);
 			}
 		}
-		stream_write(w, buf, k);
+		if (raw)
+			xfwrite(buf, sizeof(buf[0]), k, stdout, "stdout");
+		else
+			stream_write(w, buf, k);
 	}
-	stream_wclose(w);
+	if (!raw)
+		stream_wclose(w);
 	cli_fclose(stdout, "stdout");
 	for (long long i = 0; i < nwords; i++)
 		free(words[i]);

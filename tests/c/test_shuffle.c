@@ -185,12 +185,12 @@ test_rng(void)
 static void
 test_memory_twin(void)
 {
-	size_t n = 1000;
+	size_t n = 100003;
 	uint32_t *got = xmalloc(n * 4), *want = xmalloc(n * 4), chunks = 9;
 	struct rng r;
 	int good;
 
-	good = shuffle_positions(n, 1 << 20, 77, got, &chunks);
+	good = shuffle_positions(n, 1 << 24, 77, got, &chunks);
 	/* The plain reference: Fisher-Yates on positions, same generator. */
 	for (size_t i = 0; i < n; i++)
 		want[i] = i;
