@@ -42,6 +42,20 @@ sorted_records() {
 	[ "${stderr_lines[0]}" = "firth-shuffle: --memory: 'lots' is not a size (try 512M, 4G, 50%)" ]
 }
 
+@test "firth-shuffle refuses a memory limit of 0" {
+	run --separate-stderr firth-shuffle -M 0
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-shuffle: --memory: 0 bytes is too small" ]
+}
+
+@test "firth-shuffle refuses to write a stream to a terminal" {
+	command -v script > /dev/null || skip "script(1) not found"
+	gen_cooc -n 10 > "$d/in.fs"
+	run script -qec "firth-shuffle '$d/in.fs'" /dev/null
+	[ "$status" -eq 1 ]
+	[ "${output%$'\r'}" = "firth-shuffle: standard output is a terminal; send the stream to a file or a pipe (firth-cat shows it as text)" ]
+}
+
 @test "firth-shuffle refuses a negative seed" {
 	run --separate-stderr firth-shuffle --seed -1
 	[ "$status" -eq 2 ]
