@@ -199,3 +199,15 @@ sorted_records() {
 	# 100 records, 10 to a chunk: 9 spilled, the last kept in memory.
 	[[ "${stderr_lines[0]}" == "firth-shuffle: 100 records shuffled in "*" s ("*" M records/s, 9 chunks spilled, peak memory "* ]]
 }
+
+@test "firth-shuffle holds no more than -M of records in memory" {
+	[ -x /usr/bin/time ] || skip "/usr/bin/time not found"
+	# 2,000,000 records are 24 MB: in memory the peak is above that;
+	# under -M 4M it stays near 4 MB plus the stream buffers.
+	gen_cooc -n 2000000 -l 0 > "$d/in.fs"
+	/usr/bin/time -f %M -o "$d/rss.mem" firth-shuffle -q -l 0 "$d/in.fs" > /dev/null
+	/usr/bin/time -f %M -o "$d/rss.spill" firth-shuffle -q -l 0 -M 4M "$d/in.fs" > /dev/null
+	[ "$(cat "$d/rss.mem")" -gt 24000 ]
+	[ "$(cat "$d/rss.spill")" -lt 14000 ]
+	[ -z "$(ls -A "$TMPDIR")" ]
+}
