@@ -284,22 +284,22 @@ cand_add(struct qstate *s, uint32_t w, float upper)
 	s->cf[s->ncand++] = upper;
 }
 
-/* Double-precision score of word w for the question (the reference). */
+/*
+ * Double-precision score of word w for the question: the very formula of
+ * tests/c/analogy_ref.c, operation for operation, so that exact ties
+ * (duplicate or integer vectors) break the same way in both.
+ */
 static double
 score_double(const struct emb *e, const struct analogy_opts *o,
-    const int64_t *id, const double *qd, uint32_t w)
+    const int64_t *id, uint32_t w)
 {
-	if (o->method == ANALOGY_ADD) {
-		const float *x = e->v + (size_t)w * e->dim;
-		double s = 0;
-		for (uint32_t k = 0; k < e->dim; k++)
-			s += qd[k] * x[k];
-		return s / e->norm[w];
-	}
-	double ca = (1 + emb_cos(e, (uint32_t)id[0], w)) / 2;
-	double cb = (1 + emb_cos(e, (uint32_t)id[1], w)) / 2;
-	double cc = (1 + emb_cos(e, (uint32_t)id[2], w)) / 2;
-	return cb * cc / (ca + o->eps);
+	double ca = emb_cos(e, (uint32_t)id[0], w);
+	double cb = emb_cos(e, (uint32_t)id[1], w);
+	double cc = emb_cos(e, (uint32_t)id[2], w);
+
+	if (o->method == ANALOGY_ADD)
+		return cb - ca + cc;
+	return ((1 + cb) / 2) * ((1 + cc) / 2) / ((1 + ca) / 2 + o->eps);
 }
 
 /* Indices a question must not answer: a, b, c (and variants), <unk>. */
@@ -415,23 +415,15 @@ block_merge(const struct analogy_opts *o, struct qstate *s, const float *f,
 /* Re-score the surviving candidates in double; set the answer. */
 static void
 question_finish(const struct emb *e, const struct analogy_opts *o,
-    struct question *q, struct qstate *s, double *qd)
+    struct question *q, struct qstate *s)
 {
 	double best = -INFINITY;
 	int64_t arg = -1;
 
-	if (o->method == ANALOGY_ADD) {
-		const float *xa = e->v + (size_t)q->id[0] * e->dim,
-		    *xb = e->v + (size_t)q->id[1] * e->dim,
-		    *xc = e->v + (size_t)q->id[2] * e->dim;
-		for (uint32_t k = 0; k < e->dim; k++)
-			qd[k] = xb[k] / e->norm[q->id[1]] - xa[k] /
-			    e->norm[q->id[0]] + xc[k] / e->norm[q->id[2]];
-	}
 	for (uint32_t i = 0; i < s->ncand; i++) {
 		if (s->cf[i] < s->lo)
 			continue;
-		double sc = score_double(e, o, q->id, qd, s->cand[i]);
+		double sc = score_double(e, o, q->id, s->cand[i]);
 		if (sc > best) {	/* ascending indices: ties keep the lowest */
 			best = sc;
 			arg = s->cand[i];
@@ -550,10 +542,8 @@ analogy_answer(const struct emb *e, struct qset *qs,
 			block_merge(o, &st[j], f, err, erradd, m, w0);
 		}
 	}
-	double *qd = xreallocarray(NULL, d, sizeof(double));
 	for (uint32_t j = 0; j < nq; j++)
-		question_finish(e, o, &qs->q[qi[j]], &st[j], qd);
-	free(qd);
+		question_finish(e, o, &qs->q[qi[j]], &st[j]);
 	free(S);
 	free(f);
 	free(err);
