@@ -393,8 +393,9 @@ write_text(FILE *f, const char *name, int header, char *const *words,
 	for (uint32_t i = 0; i < n; i++) {
 		const float *row = m + (size_t)i * stride;
 		fputs(words[i], f);
+		/* 9 significant digits: every float32 reads back unchanged. */
 		for (uint32_t k = 0; k < dim; k++)
-			fprintf(f, " %.6g", row[k]);
+			fprintf(f, " %.9g", row[k]);
 		if (putc('\n', f) == EOF)
 			cli_die("write error on %s: %s", name,
 			    strerror(errno));
@@ -407,6 +408,15 @@ vec_write(FILE *f, const char *name, int format, char *const *words,
 {
 	struct stream_header h = { 0 };
 	struct stream_writer *w;
+
+	/* Text and word2vec formats end a word at white space. */
+	if (format != VEC_FIRTH)
+		for (uint32_t i = 0; i < n; i++)
+			if (words[i][0] == '\0' || strpbrk(words[i], " \t\n\r")
+			    != NULL)
+				cli_die("%s: word %u ('%s') is empty or holds "
+				    "white space, which %s cannot store", name,
+				    i + 1, words[i], vec_format_name(format));
 
 	switch (format) {
 	case VEC_FIRTH:
