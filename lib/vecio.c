@@ -251,6 +251,39 @@ w2v_header(const char *s, unsigned long long *n, unsigned long long *d)
 	return sscanf(s, "%llu %llu %c", n, d, &extra) == 2;
 }
 
+/*
+ * Is p[0..len) (the bytes after a word2vec header) a text row "word x1
+ * ... xd" ending at a newline or at the end of the input?
+ */
+static int
+w2v_text_row(const unsigned char *p, size_t len, uint32_t d)
+{
+	const unsigned char *nl = memchr(p, '\n', len);
+	size_t n = nl != NULL ? (size_t)(nl - p) : len;
+	char *s = xmalloc(n + 1), *q, *end;
+	uint32_t k = 0;
+	int ok = 1;
+
+	memcpy(s, p, n);
+	s[n] = '\0';
+	q = s + strcspn(s, " \t");	/* skip the word */
+	for (;;) {
+		q += strspn(q, " \t\r");
+		if (*q == '\0')
+			break;
+		(void)strtof(q, &end);
+		if (end == q || (*end != '\0' && strchr(" \t\r", *end) ==
+		    NULL)) {
+			ok = 0;
+			break;
+		}
+		k++;
+		q = end;
+	}
+	free(s);
+	return ok && k == d && memchr(p, '\0', n) == NULL;
+}
+
 static struct vecset *
 read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 {
@@ -329,25 +362,18 @@ vec_read(FILE *f, const char *name, int format)
 			cli_die("%s:1: word2vec header '%s' is out of range",
 			    name, s);
 		b.vs->dim = (uint32_t)d;
-		/* Binary if the first vector's bytes are not all text. */
+		/*
+		 * Binary unless the first vector's line holds exactly d
+		 * numbers (a binary row's next words and bytes do not).
+		 */
 		if (format == VEC_W2V_BIN)
 			binary = 1;
 		else if (format == VEC_AUTO && n > 0) {
-			unsigned char *sp;
-			while (r.len - r.pos < 4 * d + 1024 && rd_more(&r))
+			size_t win = 32 * (size_t)d + 4096;
+			while (r.len - r.pos < win && rd_more(&r))
 				;
-			sp = memchr(r.buf + r.pos, ' ', r.len - r.pos);
-			if (sp != NULL) {
-				size_t k, avail = r.len - (size_t)(sp - r.buf)
-				    - 1;
-				if (avail > 4 * d)
-					avail = 4 * d;
-				for (k = 0; k < avail; k++)
-					if (strchr("0123456789.eE+-nNaAiIfF \t\r\n",
-					    sp[1 + k]) == NULL || sp[1 + k] == 0)
-						break;
-				binary = k < avail;
-			}
+			binary = !w2v_text_row(r.buf + r.pos, r.len - r.pos,
+			    (uint32_t)d);
 		}
 		if (binary) {
 			b.vs = read_w2v_binary(&r, &b, n);
@@ -384,18 +410,36 @@ vec_free(struct vecset *vs)
 	free(vs);
 }
 
+/*
+ * The shortest of %.6g .. %.9g that reads back as the same float32 (9
+ * digits always do), so that "0.418" from a GloVe file stays "0.418"
+ * and a conversion round trip is exact.
+ */
+static const char *
+float_text(float x, char *buf)
+{
+	for (int prec = 6; prec < 9; prec++) {
+		snprintf(buf, 32, "%.*g", prec, x);
+		if (strtof(buf, NULL) == x)
+			return buf;
+	}
+	snprintf(buf, 32, "%.9g", x);
+	return buf;
+}
+
 static void
 write_text(FILE *f, const char *name, int header, char *const *words,
     uint32_t n, uint32_t dim, const float *m, size_t stride)
 {
+	char buf[32];
+
 	if (header && fprintf(f, "%u %u\n", n, dim) < 0)
 		cli_die("write error on %s: %s", name, strerror(errno));
 	for (uint32_t i = 0; i < n; i++) {
 		const float *row = m + (size_t)i * stride;
 		fputs(words[i], f);
-		/* 9 significant digits: every float32 reads back unchanged. */
 		for (uint32_t k = 0; k < dim; k++)
-			fprintf(f, " %.9g", row[k]);
+			fprintf(f, " %s", float_text(row[k], buf));
 		if (putc('\n', f) == EOF)
 			cli_die("write error on %s: %s", name,
 			    strerror(errno));
