@@ -665,10 +665,19 @@ plot_svg(const struct plot *p, const struct emb *e, const double *xy)
 		y0 = fmin(y0, xy[2 * i + 1]);
 		y1 = fmax(y1, xy[2 * i + 1]);
 	}
-	double sx = x1 > x0 ? (W - 2 * M) / (x1 - x0) : 1;
-	double sy = y1 > y0 ? (H - 2 * M) / (y1 - y0) : 1;
-#define PX(i) (M + (xy[2 * (i)] - x0) * sx)
-#define PY(i) (H - M - (xy[2 * (i) + 1] - y0) * sy)
+	/*
+	 * One scale for both axes, so that angles and lengths are as PCA
+	 * found them; room on the right for the last labels.
+	 */
+	double sx = x1 > x0 ? (W - 3 * M) / (x1 - x0) : INFINITY;
+	double sy = y1 > y0 ? (H - 2 * M) / (y1 - y0) : INFINITY;
+	double sc = fmin(sx, sy);
+	if (!isfinite(sc))
+		sc = 1;
+	double ox = M + ((W - 3 * M) - (x1 - x0) * sc) / 2;
+	double oy = M + ((H - 2 * M) - (y1 - y0) * sc) / 2;
+#define PX(i) (ox + (xy[2 * (i)] - x0) * sc)
+#define PY(i) (H - oy - (xy[2 * (i) + 1] - y0) * sc)
 	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n", W, H, W, H);
