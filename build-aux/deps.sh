@@ -24,6 +24,7 @@ if [ "${1:-}" = --check ]; then
 	need 'command -v bats' bats
 	need 'command -v mandoc' mandoc
 	need 'command -v gzip' gzip
+	need 'command -v rsvg-convert' librsvg2-bin
 fi
 
 if [ -n "$pkgs" ]; then
