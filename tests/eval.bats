@@ -349,3 +349,11 @@ firth-eval: plot needs at least two known words, got 1" ]
 	[ "${#lines[@]}" -eq 18 ]
 	[[ "${lines[17]}" == "$(printf 'total\tsummary\t')"*"$(printf '\t19544\t')"* ]]
 }
+
+@test "firth-eval reads word2vec text with trailing spaces and CRLF, as word2vec writes it" {
+	printf '2 3\r\nthe 0.1 0.2 0.3 \r\nof 1 2 3 \r\n' > "$T/w2v.txt"
+	run firth-eval convert -f glove -v "$T/w2v.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "the 0.1 0.2 0.3
+of 1 2 3" ]
+}
