@@ -26,6 +26,7 @@ if [ "${1:-}" = --check ]; then
 	need 'command -v gzip' gzip
 	need 'command -v sqlite3' sqlite3
 	need 'command -v parallel' parallel
+	need 'command -v rsvg-convert' librsvg2-bin
 fi
 
 if [ -n "$pkgs" ]; then

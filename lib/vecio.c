@@ -251,6 +251,39 @@ w2v_header(const char *s, unsigned long long *n, unsigned long long *d)
 	return sscanf(s, "%llu %llu %c", n, d, &extra) == 2;
 }
 
+/*
+ * Is p[0..len) (the bytes after a word2vec header) a text row "word x1
+ * ... xd" ending at a newline or at the end of the input?
+ */
+static int
+w2v_text_row(const unsigned char *p, size_t len, uint32_t d)
+{
+	const unsigned char *nl = memchr(p, '\n', len);
+	size_t n = nl != NULL ? (size_t)(nl - p) : len;
+	char *s = xmalloc(n + 1), *q, *end;
+	uint32_t k = 0;
+	int ok = 1;
+
+	memcpy(s, p, n);
+	s[n] = '\0';
+	q = s + strcspn(s, " \t");	/* skip the word */
+	for (;;) {
+		q += strspn(q, " \t\r");
+		if (*q == '\0')
+			break;
+		(void)strtof(q, &end);
+		if (end == q || (*end != '\0' && strchr(" \t\r", *end) ==
+		    NULL)) {
+			ok = 0;
+			break;
+		}
+		k++;
+		q = end;
+	}
+	free(s);
+	return ok && k == d && memchr(p, '\0', n) == NULL;
+}
+
 static struct vecset *
 read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 {
@@ -293,35 +326,6 @@ read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 	return build_done(b);
 }
 
-/*
- * After a word2vec header: is the first row binary?  It is text when the
- * bytes after the first word, up to the newline, could all be numbers
- * (a row with the wrong count is then refused as text, by line).
- * Looking at the next 4*d bytes instead, as this once did, runs past the
- * end of a short text row into the next word and calls it binary.
- */
-static int
-w2v_binary_guess(struct rd *r, unsigned long long d)
-{
-	size_t want = 32 * d + STREAM_MAX_WORD + 1024;
-	const unsigned char *p, *end;
-
-	while (r->len - r->pos < want && memchr(r->buf + r->pos, '\n',
-	    r->len - r->pos) == NULL && rd_more(r))
-		;
-	p = r->buf + r->pos;
-	end = memchr(p, '\n', r->len - r->pos);
-	if (end == NULL)
-		end = r->buf + r->len;
-	while (p < end && *p != ' ')
-		p++;
-	for (; p < end; p++)
-		if (*p == 0 || strchr("0123456789.eE+-nNaAiIfF \t\r", *p) ==
-		    NULL)
-			return 1;
-	return 0;
-}
-
 struct vecset *
 vec_read(FILE *f, const char *name, int format)
 {
@@ -358,11 +362,19 @@ vec_read(FILE *f, const char *name, int format)
 			cli_die("%s:1: word2vec header '%s' is out of range",
 			    name, s);
 		b.vs->dim = (uint32_t)d;
-		/* Binary if the first vector's bytes are not all text. */
+		/*
+		 * Binary unless the first vector's line holds exactly d
+		 * numbers (a binary row's next words and bytes do not).
+		 */
 		if (format == VEC_W2V_BIN)
 			binary = 1;
-		else if (format == VEC_AUTO && n > 0)
-			binary = w2v_binary_guess(&r, d);
+		else if (format == VEC_AUTO && n > 0) {
+			size_t win = 32 * (size_t)d + 4096;
+			while (r.len - r.pos < win && rd_more(&r))
+				;
+			binary = !w2v_text_row(r.buf + r.pos, r.len - r.pos,
+			    (uint32_t)d);
+		}
 		if (binary) {
 			b.vs = read_w2v_binary(&r, &b, n);
 			free(r.buf);
@@ -398,17 +410,36 @@ vec_free(struct vecset *vs)
 	free(vs);
 }
 
+/*
+ * The shortest of %.6g .. %.9g that reads back as the same float32 (9
+ * digits always do), so that "0.418" from a GloVe file stays "0.418"
+ * and a conversion round trip is exact.
+ */
+static const char *
+float_text(float x, char *buf)
+{
+	for (int prec = 6; prec < 9; prec++) {
+		snprintf(buf, 32, "%.*g", prec, x);
+		if (strtof(buf, NULL) == x)
+			return buf;
+	}
+	snprintf(buf, 32, "%.9g", x);
+	return buf;
+}
+
 static void
 write_text(FILE *f, const char *name, int header, char *const *words,
     uint32_t n, uint32_t dim, const float *m, size_t stride)
 {
+	char buf[32];
+
 	if (header && fprintf(f, "%u %u\n", n, dim) < 0)
 		cli_die("write error on %s: %s", name, strerror(errno));
 	for (uint32_t i = 0; i < n; i++) {
 		const float *row = m + (size_t)i * stride;
 		fputs(words[i], f);
 		for (uint32_t k = 0; k < dim; k++)
-			fprintf(f, " %.6g", row[k]);
+			fprintf(f, " %s", float_text(row[k], buf));
 		if (putc('\n', f) == EOF)
 			cli_die("write error on %s: %s", name,
 			    strerror(errno));
@@ -421,6 +452,15 @@ vec_write(FILE *f, const char *name, int format, char *const *words,
 {
 	struct stream_header h = { 0 };
 	struct stream_writer *w;
+
+	/* Text and word2vec formats end a word at white space. */
+	if (format != VEC_FIRTH)
+		for (uint32_t i = 0; i < n; i++)
+			if (words[i][0] == '\0' || strpbrk(words[i], " \t\n\r")
+			    != NULL)
+				cli_die("%s: word %u ('%s') is empty or holds "
+				    "white space, which %s cannot store", name,
+				    i + 1, words[i], vec_format_name(format));
 
 	switch (format) {
 	case VEC_FIRTH:

@@ -1,0 +1,359 @@
+#!/usr/bin/env bats
+# eval.bats - firth-eval: analogies, similarity, neighbours, plot, convert.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	D="$FIRTH_TOP/tests/data/eval"
+	SHARED="${FIRTH_SHARED:-$FIRTH_TOP/../shared/data}"
+	T="$BATS_TEST_TMPDIR"
+}
+
+# Structured random vectors (tests/data/eval/structured.awk) for the
+# words of question file $1, in a shuffled order, padded with fillers
+# to $2 words; extra words (one per line) from file $3 if given.
+make_vectors() {
+	{
+		awk '!/^:/ { for (i = 1; i <= NF; i++) print $i }' "$1"
+		[ -n "${3:-}" ] && cat "$3"
+	} | sort -u > "$T/words"
+	awk -v n="$2" 'BEGIN { srand(7) }
+	    { print rand(), $1
+	      if ($1 ~ /^[A-Z]/ && rand() < 0.3) print rand() + 0.3, tolower($1) }
+	    END { for (i = 0; i < n; i++) print rand() * 2, "filler" i }' \
+	    "$T/words" | sort -k1,1g | awk '!s[$2]++ { print $2 }' |
+	    head -n "$2" > "$T/vocab"
+	awk -v dim=50 -v seed=1 -v noise=1.5 -f "$D/structured.awk" "$1" \
+	    "$T/vocab" > "$T/vectors.txt"
+}
+
+# The fast path and analogy_ref give the same answer to every question.
+same_answers() {	# same_answers "EVAL OPTS" "REF OPTS" QUESTIONS
+	firth-eval analogy --verbose $1 -t -v "$T/vectors.txt" "$3" \
+	    2> "$T/fast.ans" > "$T/fast.out"
+	grep -v '^firth-eval' "$T/fast.ans" > "$T/fast.txt"
+	analogy_ref -a $2 "$T/vectors.txt" "$3" 2> "$T/ref.txt" > "$T/ref.out"
+	cmp "$T/fast.txt" "$T/ref.txt"
+	fast=$(awk -F'\t' '$1 == "total" { print $3, $4, $5 }' "$T/fast.out")
+	[ "$fast" = "$(cat "$T/ref.out")" ]
+	# Not a vacuous agreement: many answers are right, many wrong.
+	read -r correct seen total < "$T/ref.out"
+	[ "$correct" -gt $((seen / 10)) ] && [ "$correct" -lt "$seen" ]
+}
+
+@test "firth-eval --help prints usage on stdout and exits 0" {
+	run --separate-stderr firth-eval --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: firth-eval [options] analogy FILE..." ]
+	[ -z "$stderr" ]
+}
+
+@test "firth-eval --version names the tool" {
+	run firth-eval --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == firth-eval* ]]
+}
+
+@test "firth-eval refuses an unknown command with a usage error" {
+	run --separate-stderr firth-eval frobnicate
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-eval: 'frobnicate' is not a command: analogy, similarity, neighbours, plot or convert" ]
+}
+
+@test "firth-eval refuses a bad --restrict value" {
+	run --separate-stderr firth-eval -r -5 analogy x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "firth-eval: --restrict"* ]]
+}
+
+@test "firth-eval analogy prints per-section, semantic, syntactic and total accuracy with coverage" {
+	run --separate-stderr firth-eval analogy -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "3CosAdd over 8 words of 4 dimensions, case as is, preset none
+section                       correct     seen    total  accuracy  coverage
+family                              3        4        5    75.00%    80.00%
+gram1-test                          3        3        3   100.00%   100.00%
+semantic                            3        4        5    75.00%    80.00%
+syntactic                           3        3        3   100.00%   100.00%
+total                               6        7        8    85.71%    87.50%" ]
+}
+
+@test "firth-eval analogy reads the vectors from stdin" {
+	run firth-eval analogy -t "$D/tiny-questions.txt" < "$D/tiny.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[5]}" = "$(printf 'total\tsummary\t6\t7\t8\t0.857143\t0.875000')" ]
+}
+
+@test "firth-eval analogy breaks ties toward the lowest index and answers known words" {
+	run --separate-stderr firth-eval analogy --verbose -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 0 ]
+	[ "$(grep -- '->' <<< "$stderr")" = "man woman king queen -> queen ok
+woman man queen king -> king ok
+woman man queen monarch -> king
+man woman boy girl -> girl ok
+man woman xyzzy queen -> (unknown words)
+boy girl man woman -> woman ok
+king queen man woman -> woman ok
+man king woman queen -> queen ok" ]
+}
+
+@test "firth-eval analogy -m mul answers the hand-made set by 3CosMul" {
+	run firth-eval analogy -m mul -t -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[5]}" = "$(printf 'total\tsummary\t6\t7\t8\t0.857143\t0.875000')" ]
+}
+
+@test "firth-eval analogy -z counts questions with unknown words as wrong" {
+	run firth-eval analogy -z -t -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[5]}" = "$(printf 'total\tsummary\t6\t8\t8\t0.750000\t1.000000')" ]
+}
+
+@test "firth-eval analogy --restrict searches only the first N words" {
+	run firth-eval analogy -r 5 -t -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 0 ]
+	# Only the, man, woman, king, queen: four questions remain.
+	[ "${lines[5]}" = "$(printf 'total\tsummary\t4\t4\t8\t1.000000\t0.500000')" ]
+}
+
+@test "firth-eval analogy --json is valid JSON with the totals" {
+	run firth-eval analogy --json -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 0 ]
+	run python3 -c 'import json,sys; d=json.load(sys.stdin); t=d["total"]; print(t["correct"], t["seen"], t["total"], d["sections"][1]["kind"])' <<< "$output"
+	[ "$output" = "6 7 8 syntactic" ]
+}
+
+@test "firth-eval analogy folds case with -i and the gensim preset, not by default" {
+	run firth-eval analogy -t -v "$D/case.txt" "$D/case-questions.txt"
+	[ "${lines[4]}" = "$(printf 'total\tsummary\t0\t0\t1\tNA\t0.000000')" ]
+	run firth-eval analogy -i -t -v "$D/case.txt" "$D/case-questions.txt"
+	[ "${lines[4]}" = "$(printf 'total\tsummary\t1\t1\t1\t1.000000\t1.000000')" ]
+	run firth-eval analogy -p gensim -t -v "$D/case.txt" "$D/case-questions.txt"
+	[ "${lines[4]}" = "$(printf 'total\tsummary\t1\t1\t1\t1.000000\t1.000000')" ]
+}
+
+@test "firth-eval analogy -p word2vec excludes only the rows of a, b, c, so a case variant can win" {
+	run --separate-stderr firth-eval analogy -p word2vec --verbose -t -v "$D/case.txt" "$D/case-questions.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[4]}" = "$(printf 'total\tsummary\t0\t1\t1\t0.000000\t1.000000')" ]
+	[[ "$stderr" == *"MAN WOMAN KING QUEEN -> King"* ]]
+}
+
+@test "firth-eval analogy -p glove never answers <unk>" {
+	run --separate-stderr firth-eval analogy --verbose -v "$D/tiny-unk.txt" "$D/tiny-questions.txt"
+	[[ "$stderr" == *"man woman king queen -> <unk>"* ]]
+	run --separate-stderr firth-eval analogy -p glove --verbose -v "$D/tiny-unk.txt" "$D/tiny-questions.txt"
+	[[ "$stderr" == *"man woman king queen -> queen ok"* ]]
+}
+
+@test "firth-eval analogy names the line of a malformed question" {
+	run --separate-stderr firth-eval analogy -v "$D/tiny.txt" "$D/bad-questions.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $D/bad-questions.txt:2: 3 words where 4 were expected (a b c d, or ': section')" ]
+}
+
+@test "firth-eval analogy refuses an empty question file" {
+	: > "$T/empty"
+	run --separate-stderr firth-eval analogy -v "$D/tiny.txt" "$T/empty"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/empty: no questions (lines 'a b c d', sections ': name')" ]
+}
+
+@test "firth-eval refuses ragged vectors naming file and line" {
+	printf 'a 1 2 3\nb 1 2\n' > "$T/ragged.txt"
+	run --separate-stderr firth-eval analogy -v "$T/ragged.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/ragged.txt:2: 2 numbers where 3 were expected: ragged rows or a wrong dimension" ]
+}
+
+@test "firth-eval refuses a non-number in the vectors naming file and line" {
+	printf 'a 1 2\nb 1 x2\n' > "$T/nan.txt"
+	run --separate-stderr firth-eval similarity -v "$T/nan.txt" "$D/tiny-sim.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/nan.txt:2: 'x2' is not a number" ]
+}
+
+@test "firth-eval refuses a word2vec file whose header promises more vectors" {
+	printf '3 2\na 1 2\nb 1 2\n' > "$T/short.txt"
+	run --separate-stderr firth-eval similarity -v "$T/short.txt" "$D/tiny-sim.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/short.txt: the header promises 3 vectors, the file has 2" ]
+}
+
+@test "firth-eval refuses empty vectors" {
+	run --separate-stderr firth-eval similarity "$D/tiny-sim.txt" < /dev/null
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: stdin: empty input where vectors were expected" ]
+}
+
+@test "firth-eval similarity gives tie-corrected Spearman and Pearson on CRLF files without a final newline" {
+	run --separate-stderr firth-eval similarity -v "$D/tiny.txt" "$D/tiny-sim.txt"
+	[ "$status" -eq 0 ]
+	# rho = 9.75/17 by hand (average ranks); r = 0.454692.
+	[ "$output" = "file                       pairs    seen  spearman   pearson
+tiny-sim.txt                   7       6    0.5735    0.4547" ]
+}
+
+@test "firth-eval similarity -z scores unknown pairs as 0" {
+	run firth-eval similarity -z --tsv -v "$D/tiny.txt" "$D/tiny-sim.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "$(printf 'tiny-sim.txt\t7\t6\t0.715626\t0.617515')" ]
+}
+
+@test "firth-eval similarity names the line of a malformed pair" {
+	printf 'man woman 3\nking queen\n' > "$T/bad-sim.txt"
+	run --separate-stderr firth-eval similarity -v "$D/tiny.txt" "$T/bad-sim.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/bad-sim.txt:2: 2 fields where 3 were expected (word word score)" ]
+}
+
+@test "firth-eval neighbours lists the k nearest words with cosines" {
+	run --separate-stderr firth-eval neighbours -k 2 -v "$D/tiny.txt" king
+	[ "$status" -eq 0 ]
+	[ "$output" = "king:
+   1  monarch                    1.0000
+   2  man                        0.7071" ]
+}
+
+@test "firth-eval neighbours answers 'a b c' analogy lines from stdin" {
+	run firth-eval neighbours -k 1 --tsv -v "$D/tiny.txt" <<< "man woman king"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'man woman king\t1\tqueen\t0.958569')" ]
+}
+
+@test "firth-eval neighbours answers each query before the next arrives" {
+	coproc NB { firth-eval neighbours -k 1 --tsv -v "$D/tiny.txt"; }
+	echo king >&"${NB[1]}"
+	IFS= read -r -t 10 line <&"${NB[0]}"
+	exec {NB[1]}>&-
+	wait "$NB_PID" || true
+	[ "$line" = "$(printf 'king\t1\tmonarch\t1.000000')" ]
+}
+
+@test "firth-eval neighbours warns about an unknown word and fails at the end" {
+	run --separate-stderr firth-eval neighbours -k 1 --tsv -v "$D/tiny.txt" xyzzy queen
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: 'xyzzy' is not in the vectors" ]
+	[ "$output" = "$(printf 'queen\t1\twoman\t0.707107')" ]
+}
+
+@test "firth-eval neighbours without -v refuses to read queries and vectors from stdin" {
+	run --separate-stderr firth-eval neighbours < "$D/tiny.txt"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-eval: neighbours reads queries from stdin, so give the vectors with -v FILE" ]
+}
+
+@test "firth-eval convert writes the exact word2vec binary layout" {
+	printf 'ab 1 -2\n' > "$T/one.txt"
+	run bash -c "firth-eval convert -f word2vec-binary -v '$T/one.txt' | od -An -tx1 | tr -s ' \n' ' '"
+	[ "$status" -eq 0 ]
+	# "1 2\n" "ab " 1.0f -2.0f (little-endian) "\n"
+	[ "$output" = " 31 20 32 0a 61 62 20 00 00 80 3f 00 00 00 c0 0a " ]
+}
+
+@test "firth-eval convert round-trips through every format unchanged" {
+	firth-eval convert -f glove -v "$D/tiny.txt" > "$T/a.txt"
+	firth-eval convert -f word2vec-binary < "$T/a.txt" > "$T/b.bin"
+	firth-eval convert -f firth < "$T/b.bin" > "$T/c.fs"
+	firth-eval convert -f word2vec < "$T/c.fs" > "$T/d.txt"
+	run firth-eval convert -f glove -v "$T/d.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$T/a.txt")" ]
+	[ "$(head -1 "$T/d.txt")" = "8 4" ]
+}
+
+@test "firth-cat -f converts vectors the same way as firth-eval convert" {
+	firth-eval convert -f word2vec-binary -v "$D/tiny.txt" > "$T/e.bin"
+	run bash -c "firth-cat -f word2vec-binary '$D/tiny.txt' | cmp - '$T/e.bin'"
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-eval convert needs an output format" {
+	run --separate-stderr firth-eval convert -v "$D/tiny.txt"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-eval: convert needs -f FORMAT (firth, glove, word2vec, word2vec-binary)" ]
+}
+
+@test "firth-eval plot draws labelled points and arrows for pairs" {
+	run --separate-stderr firth-eval plot -v "$D/tiny.txt" <<< "man woman
+king queen
+boy girl"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '<circle' <<< "$output")" -eq 6 ]
+	[ "$(grep -c 'marker-end' <<< "$output")" -eq 3 ]
+	[[ "$output" == *">queen</text>"* ]]
+	[[ "$output" == *"</svg>" ]]
+}
+
+@test "firth-eval plot renders to a non-blank PNG" {
+	if ! command -v rsvg-convert > /dev/null; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			    --no-install-recommends librsvg2-bin > /dev/null 2>&1 || true
+		fi
+	fi
+	command -v rsvg-convert > /dev/null ||
+	    skip "rsvg-convert not found (Debian package librsvg2-bin) and not root to install it"
+	firth-eval plot -P -v "$D/tiny.txt" man woman king queen boy girl > "$T/p.svg"
+	rsvg-convert -o "$T/p.png" "$T/p.svg"
+	printf '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="100%%" height="100%%" fill="white"/></svg>' > "$T/blank.svg"
+	rsvg-convert -o "$T/blank.png" "$T/blank.svg"
+	run file "$T/p.png"
+	[[ "$output" == *"PNG image data, 800 x 600"* ]]
+	# Ink compresses worse than a white page: text and arrows are there.
+	[ "$(stat -c %s "$T/p.png")" -gt $(( $(stat -c %s "$T/blank.png") * 4 )) ]
+}
+
+@test "firth-eval plot refuses fewer than two known words" {
+	run --separate-stderr firth-eval plot -v "$D/tiny.txt" king xyzzy
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: 'xyzzy' is not in the vectors; left out of the plot
+firth-eval: plot needs at least two known words, got 1" ]
+}
+
+@test "firth-eval analogy agrees answer for answer with the brute-force scorer on synthetic questions" {
+	# 4 sections of 25 word pairs: 4 x 25 x 24 questions.
+	awk 'BEGIN { for (s = 0; s < 4; s++) {
+	    print ": " (s < 2 ? "sem" : "gram") s
+	    for (i = 0; i < 25; i++) for (j = 0; j < 25; j++) if (i != j)
+	      print "a" s "_" i, "b" s "_" i, "a" s "_" j, "b" s "_" j } }' > "$T/q.txt"
+	make_vectors "$T/q.txt" 2000
+	same_answers "" "" "$T/q.txt"
+	same_answers "-m mul" "-m mul" "$T/q.txt"
+	same_answers "-r 1000" "-r 1000" "$T/q.txt"
+}
+
+@test "firth-eval analogy agrees with the brute-force scorer on 5000 x 50 vectors and all Google questions" {
+	Q="$SHARED/analogy/questions-words.txt"
+	[ -f "$Q" ] || skip "$Q not found"
+	make_vectors "$Q" 5000
+	same_answers "" "" "$Q"
+	same_answers "-p word2vec -r 3000" "-i -x -p -r 3000" "$Q"
+	same_answers "-m mul -i" "-m mul -i" "$Q"
+}
+
+@test "firth-eval gives numbers for every shared similarity and analogy set" {
+	Q="$SHARED/analogy/questions-words.txt"
+	S="$SHARED/similarity"
+	[ -f "$Q" ] && [ -d "$S" ] || skip "$SHARED not found"
+	cat "$S"/*.txt | tr -d '\r' | awk '{ print $1; print $2 }' > "$T/simwords"
+	make_vectors "$Q" 6000 "$T/simwords"
+	run firth-eval similarity -i -t -v "$T/vectors.txt" "$S"/*.txt
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq $(( $(ls "$S"/*.txt | wc -l) + 1 )) ]
+	# Every set: pairs > 0, seen > 0, numeric rho and r.
+	awk -F'\t' 'NR > 1 && !($2 > 0 && $3 > 0 && $4 ~ /^-?[0-9.]+$/ && $5 ~ /^-?[0-9.]+$/) { bad = 1; print }
+	    END { exit bad }' <<< "$output"
+	run firth-eval analogy -p gensim -t -v "$T/vectors.txt" "$Q"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 18 ]
+	[[ "${lines[17]}" == "$(printf 'total\tsummary\t')"*"$(printf '\t19544\t')"* ]]
+}
+
+@test "firth-eval reads word2vec text with trailing spaces and CRLF, as word2vec writes it" {
+	printf '2 3\r\nthe 0.1 0.2 0.3 \r\nof 1 2 3 \r\n' > "$T/w2v.txt"
+	run firth-eval convert -f glove -v "$T/w2v.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "the 0.1 0.2 0.3
+of 1 2 3" ]
+}
