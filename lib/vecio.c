@@ -281,7 +281,12 @@ w2v_text_row(const unsigned char *p, size_t len, uint32_t d)
 		q = end;
 	}
 	free(s);
-	return ok && k == d && memchr(p, '\0', n) == NULL;
+	/*
+	 * Any count of numbers means text: a wrong count is then reported
+	 * with its line number rather than as a garbled binary file.
+	 */
+	(void)d;
+	return ok && k >= 1 && memchr(p, '\0', n) == NULL;
 }
 
 static struct vecset *
