@@ -675,7 +675,8 @@ run(char **files, int nfiles)
 	ntok = read_input(in, v, opt_db != NULL, tr.sp);
 	if (ntok == 0)
 		cli_die("no tokens in the input (%s): did the upstream command "
-		    "fail?", tokin_source(in));
+		    "fail?", strcmp(tokin_source(in), "-") == 0 ? "stdin" :
+		    tokin_source(in));
 	if (opt_db == NULL)
 		vocab_choose(&tr, v);
 	tokin_close(in);
