@@ -257,27 +257,124 @@ sgns_softmax_loss(const float *h, const float *out, size_t s, uint32_t d,
 
 /* ---- fast kernels ---- */
 
-/* a.b over s floats, s a multiple of SGNS_ALIGN: SGNS_ALIGN lanes. */
-static inline float
-dot_fast(const float *restrict a, const float *restrict b, size_t s)
+/*
+ * The fast kernels work on whole blocks of SGNS_ALIGN floats with GCC's
+ * vector extension: one AVX-512 register, two AVX2 or four SSE ones,
+ * whatever -march allows.  Loads and stores go through memcpy, so rows
+ * need no particular alignment.  -std=c11 turns off contracting a * b + c
+ * into one fused multiply-add, which would halve the arithmetic rate, so
+ * it is turned back on for these functions only; the reference twins
+ * below keep separate roundings.
+ */
+typedef float vblock __attribute__((vector_size(SGNS_ALIGN * sizeof(float))));
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+#endif
+
+static inline vblock
+vload(const float *p)
 {
-	float acc[SGNS_ALIGN] = { 0 }, z = 0;
+	vblock v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void
+vstore(float *p, vblock v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* Sum of the lanes, as a tree of halves (SGNS_ALIGN is 16). */
+static inline float
+vsum(vblock v)
+{
+	v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15,
+	    0, 1, 2, 3, 4, 5, 6, 7);
+	v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3,
+	    12, 13, 14, 15, 8, 9, 10, 11);
+	v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5,
+	    10, 11, 8, 9, 14, 15, 12, 13);
+	return v[0] + v[1];
+}
+
+/* a.b over s floats, s a multiple of SGNS_ALIGN. */
+static inline float
+dot_fast(const float *a, const float *b, size_t s)
+{
+	vblock acc = { 0 };
 
 	for (size_t i = 0; i < s; i += SGNS_ALIGN)
-		for (int k = 0; k < SGNS_ALIGN; k++)
-			acc[k] += a[i + k] * b[i + k];
-	for (int k = 0; k < SGNS_ALIGN; k++)
-		z += acc[k];
-	return z;
+		acc += vload(a + i) * vload(b + i);
+	return vsum(acc);
+}
+
+/*
+ * a.b0 .. a.b3 at once: four independent accumulator chains keep the
+ * multiply-add units busy and a is loaded once for four rows.
+ */
+static inline void
+dot4_fast(const float *a, const float *b0, const float *b1, const float *b2,
+    const float *b3, size_t s, float *z)
+{
+	vblock c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 };
+
+	for (size_t i = 0; i < s; i += SGNS_ALIGN) {
+		vblock x = vload(a + i);
+		c0 += x * vload(b0 + i);
+		c1 += x * vload(b1 + i);
+		c2 += x * vload(b2 + i);
+		c3 += x * vload(b3 + i);
+	}
+	z[0] = vsum(c0);
+	z[1] = vsum(c1);
+	z[2] = vsum(c2);
+	z[3] = vsum(c3);
+}
+
+/* a.b0, a.b1. */
+static inline void
+dot2_fast(const float *a, const float *b0, const float *b1, size_t s,
+    float *z)
+{
+	vblock c0 = { 0 }, c1 = { 0 };
+
+	for (size_t i = 0; i < s; i += SGNS_ALIGN) {
+		vblock x = vload(a + i);
+		c0 += x * vload(b0 + i);
+		c1 += x * vload(b1 + i);
+	}
+	z[0] = vsum(c0);
+	z[1] = vsum(c1);
 }
 
 /* y += a x over s floats. */
 static inline void
-axpy_fast(float *restrict y, float a, const float *restrict x, size_t s)
+axpy_fast(float *y, float a, const float *x, size_t s)
 {
 	for (size_t i = 0; i < s; i += SGNS_ALIGN)
-		for (int k = 0; k < SGNS_ALIGN; k++)
-			y[i + k] += a * x[i + k];
+		vstore(y + i, vload(y + i) + a * vload(x + i));
+}
+
+/*
+ * y (+)= sum_r a[r] x[r] over s floats: y stays in a register one block
+ * at a time instead of being loaded and stored m times.
+ */
+static inline void
+lincomb(float *y, int add, const float *a, const float *const *x, int m,
+    size_t s)
+{
+	for (size_t i = 0; i < s; i += SGNS_ALIGN) {
+		vblock acc = { 0 };
+		if (add)
+			acc = vload(y + i);
+		for (int r = 0; r < m; r++)
+			acc += a[r] * vload(x[r] + i);
+		vstore(y + i, acc);
+	}
 }
 
 void
@@ -286,34 +383,46 @@ sgns_sg_step(float *restrict in, float *restrict out, size_t s,
     float *restrict work)
 {
 	float g[2 * SGNS_MAXWIN][SGNS_MAXNEG + 1];	/* [B][K+1] */
+	float *trow[SGNS_MAXNEG + 1];
+	float *crow[2 * SGNS_MAXWIN];
 	int J = K + 1;
 
 	/* S = C T', G = alpha (label - sig(S)). */
 	for (int i = 0; i < B; i++) {
 		const float *ci = in + (size_t)c[i] * s;
-		for (int j = 0; j < J; j++) {
-			float z = dot_fast(ci, out + (size_t)t[j] * s, s);
-			g[i][j] = alpha * ((j == 0) - sgns_sigmoid(z));
-		}
+		float z[SGNS_MAXNEG + 4];
+		int j = 0;
+		for (; j + 4 <= J; j += 4)
+			dot4_fast(ci, out + (size_t)t[j] * s,
+			    out + (size_t)t[j + 1] * s,
+			    out + (size_t)t[j + 2] * s,
+			    out + (size_t)t[j + 3] * s, s, z + j);
+		for (; j + 2 <= J; j += 2)
+			dot2_fast(ci, out + (size_t)t[j] * s,
+			    out + (size_t)t[j + 1] * s, s, z + j);
+		for (; j < J; j++)
+			z[j] = dot_fast(ci, out + (size_t)t[j] * s, s);
+		for (j = 0; j < J; j++)
+			g[i][j] = alpha * ((j == 0) - sgns_sigmoid(z[j]));
 	}
 	/* work = G T, from the old T. */
-	for (int i = 0; i < B; i++) {
-		float *wi = work + (size_t)i * s;
-		const float *t0 = out + (size_t)t[0] * s;
-		for (size_t k = 0; k < s; k++)
-			wi[k] = g[i][0] * t0[k];
-		for (int j = 1; j < J; j++)
-			axpy_fast(wi, g[i][j], out + (size_t)t[j] * s, s);
-	}
+	for (int j = 0; j < J; j++)
+		trow[j] = out + (size_t)t[j] * s;
+	for (int i = 0; i < B; i++)
+		crow[i] = in + (size_t)c[i] * s;
+	for (int i = 0; i < B; i++)
+		lincomb(work + (size_t)i * s, 0, g[i], (const float *const *)trow, J,
+		    s);
 	/* T += G' C, from the old C. */
 	for (int j = 0; j < J; j++) {
-		float *tj = out + (size_t)t[j] * s;
+		float gj[2 * SGNS_MAXWIN];
 		for (int i = 0; i < B; i++)
-			axpy_fast(tj, g[i][j], in + (size_t)c[i] * s, s);
+			gj[i] = g[i][j];
+		lincomb(trow[j], 1, gj, (const float *const *)crow, B, s);
 	}
 	/* C += work. */
 	for (int i = 0; i < B; i++)
-		axpy_fast(in + (size_t)c[i] * s, 1, work + (size_t)i * s, s);
+		axpy_fast(crow[i], 1, work + (size_t)i * s, s);
 }
 
 void
@@ -327,7 +436,7 @@ sgns_cbow_step(float *restrict in, float *restrict out, size_t s,
 	for (int i = 0; i < B; i++)
 		axpy_fast(h, 1, in + (size_t)c[i] * s, s);
 	for (size_t k = 0; k < s; k++)
-		h[k] /= B;
+		h[k] /= B;	/* the mean, as the reference: not * (1/B) */
 	memset(e, 0, s * sizeof(float));
 	for (int j = 0; j <= K; j++) {
 		float *tj = out + (size_t)t[j] * s;
@@ -338,6 +447,10 @@ sgns_cbow_step(float *restrict in, float *restrict out, size_t s,
 	for (int i = 0; i < B; i++)
 		axpy_fast(in + (size_t)c[i] * s, 1, e, s);
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 /* ---- plain reference twins ---- */
 
