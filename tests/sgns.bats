@@ -174,6 +174,6 @@ cosine() {
 	[ "$status" -eq 0 ]
 	[ "${#stderr_lines[@]}" -eq 3 ]
 	[[ "${stderr_lines[0]}" == "firth-sgns: 12000 tokens, 16 words in the vocabulary, 12000 of them trained on, "* ]]
-	[[ "${stderr_lines[1]}" == "firth-sgns: epoch 1/2: 12000 words in "*" words/s, "*" words/thread/s, ETA "* ]]
+	[[ "${stderr_lines[1]}" == "firth-sgns: epoch 1/2: 12000 words in "*" words/s, "*" words/thread/s, "*" words/cpu-s, ETA "* ]]
 	[[ "${stderr_lines[2]}" == "firth-sgns: epoch 2/2: 12000 words in "* ]]
 }
