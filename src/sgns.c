@@ -520,6 +520,19 @@ struct job {
 	int id;
 };
 
+/*
+ * Learning rate after a fraction done of this epoch: linear from alpha to
+ * alpha / 10000 over all epochs, by the thread's own progress through its
+ * slice (so one thread's schedule does not depend on the others').
+ */
+static float
+rate_at(const struct train *tr, double done)
+{
+	double a = opt_alpha * (1 - (tr->epoch + done) / opt_iter);
+
+	return (float)(a > opt_alpha * 1e-4 ? a : opt_alpha * 1e-4);
+}
+
 static void *
 train_slice(void *arg)
 {
@@ -534,7 +547,7 @@ train_slice(void *arg)
 	struct sgns_work w;
 	struct sgns_rng r;
 	int64_t total = 0, seen = 0, pending = 0;
-	float alpha0 = (float)opt_alpha, alpha = alpha0;
+	float alpha = rate_at(tr, 0);
 	int len = 0;
 
 	sgns_work_init(&w, &tr->cf);
@@ -564,11 +577,7 @@ train_slice(void *arg)
 				len = 0;
 			}
 		}
-		/* Linear decay over all epochs by this slice's progress. */
-		alpha = alpha0 * (1 - (tr->epoch + (double)(seen + 1) /
-		    (total + 1)) / opt_iter);
-		if (alpha < alpha0 * 1e-4f)
-			alpha = alpha0 * 1e-4f;
+		alpha = rate_at(tr, (double)seen / total);
 		atomic_fetch_add_explicit(&tr->done, pending,
 		    memory_order_relaxed);
 		pending = 0;
@@ -698,6 +707,9 @@ run(char **files, int nfiles)
 		    tokin_source(in));
 	if (opt_db == NULL)
 		vocab_choose(&tr, v);
+	if (tokin_truncated(in) > 0)
+		cli_warn("%llu tokens longer than %d bytes were cut short",
+		    (unsigned long long)tokin_truncated(in), TOKIN_MAXTOK);
 	tokin_close(in);
 	if (tr.cf.n == 0)
 		cli_die("no word occurs --min-count %lld times; lower "

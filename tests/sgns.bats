@@ -177,3 +177,27 @@ cosine() {
 	[[ "${stderr_lines[1]}" == "firth-sgns: epoch 1/2: 12000 words in "*" words/s, "*" words/thread/s, "*" words/cpu-s, ETA "* ]]
 	[[ "${stderr_lines[2]}" == "firth-sgns: epoch 2/2: 12000 words in "* ]]
 }
+
+@test "firth-sgns with three Hogwild threads still learns the topics" {
+	# Enough text for three spool blocks, one per thread.
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do cat topics.txt; done > big.txt
+	firth-sgns -q --min-count 1 --size 20 --iter 1 --sample 0 --threads 3 --format glove big.txt > v.txt
+	same=$(cosine x1 x2 < v.txt) other=$(cosine x1 y2 < v.txt)
+	run awk -v s="$same" -v o="$other" 'BEGIN { exit !(s > o + 0.3) }'
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-sgns --sample-formula paper subsamples, and other formulas are refused" {
+	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 1 --threads 1 --sample 0.01 --sample-formula paper topics.txt
+	[ "$status" -eq 0 ]
+	run --separate-stderr firth-sgns --sample-formula gensim topics.txt
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-sgns: --sample-formula: 'gensim' is not word2vec or paper" ]
+}
+
+@test "firth-sgns refuses a missing corpus database and names the command that makes one" {
+	run --separate-stderr firth-sgns -d missing.db topics.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-sgns: missing.db: no such corpus database; firth-vocab -d missing.db creates it" ]
+	[ -z "$output" ]
+}
