@@ -30,9 +30,10 @@ fi
 
 opts="--size 100 --window 5 --negative 5 --sample 1e-4 --min-count 5 --threads 2"
 
-# rate_of LOG: mean words/thread/s over the epoch lines of LOG.
+# rate_of LOG [UNIT]: mean rate in UNIT (words/thread/s) over the epoch
+# lines of LOG.
 rate_of() {
-	awk '/ epoch / { for (i = 1; i <= NF; i++) if ($(i + 1) == "words/thread/s,") { s += $i; n++ } }
+	awk -v u="${2:-words/thread/s}," '/ epoch / { for (i = 1; i <= NF; i++) if ($(i + 1) == u) { s += $i; n++ } }
 	    END { if (n) printf "%.0f\n", s / n; else print "none" }' "$1"
 }
 
@@ -44,13 +45,15 @@ grep ' epoch ' "$tmp/log" | sed 's/^/bench sgns: /'
 echo "bench sgns: epochs = $iter"
 echo "bench sgns: wall seconds = $wall"
 echo "bench sgns: words/thread/s (shared negatives) = $(rate_of "$tmp/log")"
+echo "bench sgns: words/cpu-s (shared negatives) = $(rate_of "$tmp/log" words/cpu-s)"
 echo "bench sgns: peak memory KB = $kb"
 
 firth-sgns $opts --iter 1 --share-negatives 0 -o /dev/null "$TEXT8" \
 	2> "$tmp/log0"
-r1=$(rate_of "$tmp/log") r0=$(rate_of "$tmp/log0")
-echo "bench sgns: words/thread/s (per-pair negatives, 1 epoch) = $r0"
-echo "bench sgns: speed-up of shared negatives = $(awk -v a="$r1" -v b="$r0" 'BEGIN { printf "%.2f", a / b }')"
+r1=$(rate_of "$tmp/log" words/cpu-s) r0=$(rate_of "$tmp/log0" words/cpu-s)
+echo "bench sgns: words/thread/s (per-pair negatives, 1 epoch) = $(rate_of "$tmp/log0")"
+echo "bench sgns: words/cpu-s (per-pair negatives, 1 epoch) = $r0"
+echo "bench sgns: speed-up of shared negatives, per CPU second = $(awk -v a="$r1" -v b="$r0" 'BEGIN { printf "%.2f", a / b }')"
 
 if command -v firth-eval > /dev/null && [ -f "$shared/analogy/questions-words.txt" ]; then
 	firth-eval analogy "$shared/analogy/questions-words.txt" < "$tmp/vec.bin" 2>&1 |
