@@ -74,8 +74,7 @@ sgns_alias_new(const int64_t *counts, uint32_t n, double power)
 	uint32_t ns = 0, nl = 0;
 
 	a->n = n;
-	a->thresh = xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
-	a->alias = xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
+	a->col = xreallocarray(NULL, n ? n : 1, sizeof(*a->col));
 	for (uint32_t i = 0; i < n; i++)
 		sum += q[i] = pow((double)(counts[i] > 0 ? counts[i] : 0),
 		    power);
@@ -84,7 +83,7 @@ sgns_alias_new(const int64_t *counts, uint32_t n, double power)
 	/* Vose's method: q scaled so the mean column height is 1. */
 	for (uint32_t i = 0; i < n; i++) {
 		q[i] *= n / sum;
-		a->alias[i] = i;
+		a->col[i].alias = i;
 		if (q[i] < 1)
 			small[ns++] = i;
 		else
@@ -92,8 +91,8 @@ sgns_alias_new(const int64_t *counts, uint32_t n, double power)
 	}
 	while (ns > 0 && nl > 0) {
 		uint32_t lo = small[--ns], hi = large[nl - 1];
-		a->thresh[lo] = (uint32_t)ldexp(q[lo], 32);
-		a->alias[lo] = hi;
+		a->col[lo].thresh = (uint32_t)ldexp(q[lo], 32);
+		a->col[lo].alias = hi;
 		q[hi] -= 1 - q[lo];
 		if (q[hi] < 1) {
 			nl--;
@@ -102,9 +101,9 @@ sgns_alias_new(const int64_t *counts, uint32_t n, double power)
 	}
 	/* Left over: columns of height 1 (up to rounding). */
 	while (nl > 0)
-		a->thresh[large[--nl]] = UINT32_MAX;
+		a->col[large[--nl]].thresh = UINT32_MAX;
 	while (ns > 0)
-		a->thresh[small[--ns]] = UINT32_MAX;
+		a->col[small[--ns]].thresh = UINT32_MAX;
 	free(q);
 	free(small);
 	free(large);
@@ -116,8 +115,7 @@ sgns_alias_free(struct sgns_alias *a)
 {
 	if (a == NULL)
 		return;
-	free(a->thresh);
-	free(a->alias);
+	free(a->col);
 	free(a);
 }
 
@@ -127,10 +125,10 @@ sgns_alias_prob(const struct sgns_alias *a, uint32_t w)
 	double p = 0;
 
 	for (uint32_t i = 0; i < a->n; i++) {
-		double keep = ldexp(a->thresh[i], -32);
+		double keep = ldexp(a->col[i].thresh, -32);
 		if (i == w)
 			p += keep;
-		if (a->alias[i] == w)
+		if (a->col[i].alias == w)
 			p += 1 - keep;
 	}
 	return p / a->n;
@@ -582,19 +580,43 @@ draw_targets(const struct sgns_conf *cf, struct sgns_rng *r, uint32_t *t,
 	return K;
 }
 
+/* Ask for the rows of targets t[0..K] to be in cache soon. */
+static inline void
+prefetch_rows(const float *out, size_t s, const uint32_t *t, int K)
+{
+	for (int j = 0; j <= K; j++)
+		for (size_t k = 0; k < s; k += SGNS_ALIGN)
+			__builtin_prefetch(out + (size_t)t[j] * s + k, 1, 3);
+}
+
 void
 sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
     struct sgns_work *w, struct sgns_rng *r, const uint32_t *sent, int len,
     float alpha)
 {
-	for (int pos = 0; pos < len; pos++) {
+	/*
+	 * With one draw of targets per centre word, the next centre's are
+	 * drawn one step ahead and their rows prefetched, so the random
+	 * rows of negatives arrive while this centre's update runs.
+	 */
+	int ahead = !cf->softmax && (cf->cbow || cf->share), cur = 0, K = 0;
+
+	if (ahead && len > 0) {
+		K = draw_targets(cf, r, w->tgt[0], sent[0]);
+		prefetch_rows(out, cf->s, w->tgt[0], K);
+	}
+	for (int pos = 0; pos < len; pos++, cur ^= 1) {
 		/* Dynamic window: b uniform in 1..window. */
 		int b = cf->window - (int)sgns_rng_below(r, cf->window), B = 0;
 		int lo = pos - b < 0 ? 0 : pos - b;
 		int hi = pos + b >= len ? len - 1 : pos + b;
-		uint32_t centre = sent[pos];
-		int K;
+		uint32_t centre = sent[pos], *t = w->tgt[cur];
 
+		if (ahead && pos + 1 < len) {
+			int Kn = draw_targets(cf, r, w->tgt[cur ^ 1],
+			    sent[pos + 1]);
+			prefetch_rows(out, cf->s, w->tgt[cur ^ 1], Kn);
+		}
 		for (int q = lo; q <= hi; q++)
 			if (q != pos)
 				w->ctx[B++] = sent[q];
@@ -609,19 +631,17 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
 					sgns_softmax_step(in, out, cf->s, cf->d,
 					    cf->n, w->ctx + i, 1, centre, alpha,
 					    w->buf);
-		} else if (cf->cbow) {
-			K = draw_targets(cf, r, w->tgt, centre);
-			sgns_cbow_step(in, out, cf->s, w->ctx, B, w->tgt, K,
-			    alpha, w->buf);
-		} else if (cf->share) {
-			K = draw_targets(cf, r, w->tgt, centre);
-			sgns_sg_step(in, out, cf->s, w->ctx, B, w->tgt, K,
-			    alpha, w->buf);
-		} else
+		} else if (cf->cbow)
+			sgns_cbow_step(in, out, cf->s, w->ctx, B, t, K, alpha,
+			    w->buf);
+		else if (cf->share)
+			sgns_sg_step(in, out, cf->s, w->ctx, B, t, K, alpha,
+			    w->buf);
+		else
 			for (int i = 0; i < B; i++) {
-				K = draw_targets(cf, r, w->tgt, centre);
-				sgns_sg_step(in, out, cf->s, w->ctx + i, 1,
-				    w->tgt, K, alpha, w->buf);
+				K = draw_targets(cf, r, t, centre);
+				sgns_sg_step(in, out, cf->s, w->ctx + i, 1, t, K,
+				    alpha, w->buf);
 			}
 	}
 }

@@ -48,10 +48,13 @@ uint32_t sgns_rng_below(struct sgns_rng *r, uint32_t n);
 double sgns_rng_unit(struct sgns_rng *r);
 
 /* ---- negatives: Walker's alias method over count^power ---- */
+struct sgns_alias_col {
+	uint32_t thresh;	/* keep column i if the high 32 bits < thresh */
+	uint32_t alias;		/* else take this word */
+};
 struct sgns_alias {
 	uint32_t n;
-	uint32_t *thresh;	/* [n] keep column i if high 32 bits < thresh */
-	uint32_t *alias;	/* [n] else take alias[i] */
+	struct sgns_alias_col *col;	/* [n]: one cache line per draw */
 };
 /* Build the table for p(w) proportional to counts[w]^power. */
 struct sgns_alias *sgns_alias_new(const int64_t *counts, uint32_t n,
@@ -64,7 +67,7 @@ sgns_alias_draw(const struct sgns_alias *a, uint64_t r)
 {
 	/* Low half picks a column (multiply-shift), high half the coin. */
 	uint32_t i = (uint32_t)(((r & 0xffffffffu) * (uint64_t)a->n) >> 32);
-	return (uint32_t)(r >> 32) < a->thresh[i] ? i : a->alias[i];
+	return (uint32_t)(r >> 32) < a->col[i].thresh ? i : a->col[i].alias;
 }
 
 /* ---- frequent-word subsampling ---- */
@@ -143,7 +146,7 @@ struct sgns_conf {
 /* Scratch for one thread. */
 struct sgns_work {
 	uint32_t *ctx;		/* [2 * window] */
-	uint32_t tgt[SGNS_MAXNEG + 1];
+	uint32_t tgt[2][SGNS_MAXNEG + 1];	/* this centre's, the next's */
 	float *buf;		/* [max(2 window, 2) s + n (softmax)] */
 };
 void sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf);
