@@ -554,6 +554,7 @@ sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf)
 
 	w->ctx = xreallocarray(NULL, 2 * (size_t)cf->window + 1,
 	    sizeof(uint32_t));
+	w->cur = w->primed = 0;
 	w->buf = xcalloc(rows * cf->s + (cf->softmax ? cf->n + 2 * cf->s : 0),
 	    sizeof(float));
 }
@@ -565,21 +566,6 @@ sgns_work_free(struct sgns_work *w)
 	free(w->buf);
 }
 
-/* t[0] = centre, t[1..K] negatives other than the centre; returns K. */
-static int
-draw_targets(const struct sgns_conf *cf, struct sgns_rng *r, uint32_t *t,
-    uint32_t centre)
-{
-	int K = cf->n > 1 ? cf->negative : 0;
-
-	t[0] = centre;
-	for (int k = 1; k <= K; k++)
-		do
-			t[k] = sgns_alias_draw(cf->neg, sgns_rng_next(r));
-		while (t[k] == centre);
-	return K;
-}
-
 /* Ask for the rows of targets t[0..K] to be in cache soon. */
 static inline void
 prefetch_rows(const float *out, size_t s, const uint32_t *t, int K)
@@ -589,34 +575,58 @@ prefetch_rows(const float *out, size_t s, const uint32_t *t, int K)
 			__builtin_prefetch(out + (size_t)t[j] * s + k, 1, 3);
 }
 
+/* Draw the next update's negatives into tgt[cur ^ 1] and prefetch them. */
+static void
+draw_ahead(const struct sgns_conf *cf, const float *out, struct sgns_work *w,
+    struct sgns_rng *r, int K)
+{
+	uint32_t *t = w->tgt[w->cur ^ 1];
+
+	for (int k = 1; k <= K; k++)
+		t[k] = sgns_alias_draw(cf->neg, sgns_rng_next(r));
+	prefetch_rows(out, cf->s, t + 1, K - 1);
+	w->primed = 1;
+}
+
+/*
+ * Targets of one update: t[0] = centre, t[1..K] the negatives drawn
+ * ahead, any equal to the centre drawn again.  Negatives are drawn one
+ * update ahead and their rows prefetched, so the random rows arrive while
+ * this update runs.
+ */
+static uint32_t *
+take_targets(const struct sgns_conf *cf, const float *out,
+    struct sgns_work *w, struct sgns_rng *r, uint32_t centre, int K)
+{
+	uint32_t *t;
+
+	if (!w->primed)
+		draw_ahead(cf, out, w, r, K);
+	w->cur ^= 1;
+	t = w->tgt[w->cur];
+	t[0] = centre;
+	for (int k = 1; k <= K; k++)
+		while (t[k] == centre)
+			t[k] = sgns_alias_draw(cf->neg, sgns_rng_next(r));
+	draw_ahead(cf, out, w, r, K);
+	return t;
+}
+
 void
 sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
     struct sgns_work *w, struct sgns_rng *r, const uint32_t *sent, int len,
     float alpha)
 {
-	/*
-	 * With one draw of targets per centre word, the next centre's are
-	 * drawn one step ahead and their rows prefetched, so the random
-	 * rows of negatives arrive while this centre's update runs.
-	 */
-	int ahead = !cf->softmax && (cf->cbow || cf->share), cur = 0, K = 0;
+	/* Negatives need a word other than the centre to exist. */
+	int K = cf->n > 1 ? cf->negative : 0;
 
-	if (ahead && len > 0) {
-		K = draw_targets(cf, r, w->tgt[0], sent[0]);
-		prefetch_rows(out, cf->s, w->tgt[0], K);
-	}
-	for (int pos = 0; pos < len; pos++, cur ^= 1) {
+	for (int pos = 0; pos < len; pos++) {
 		/* Dynamic window: b uniform in 1..window. */
 		int b = cf->window - (int)sgns_rng_below(r, cf->window), B = 0;
 		int lo = pos - b < 0 ? 0 : pos - b;
 		int hi = pos + b >= len ? len - 1 : pos + b;
-		uint32_t centre = sent[pos], *t = w->tgt[cur];
+		uint32_t centre = sent[pos], *t;
 
-		if (ahead && pos + 1 < len) {
-			int Kn = draw_targets(cf, r, w->tgt[cur ^ 1],
-			    sent[pos + 1]);
-			prefetch_rows(out, cf->s, w->tgt[cur ^ 1], Kn);
-		}
 		for (int q = lo; q <= hi; q++)
 			if (q != pos)
 				w->ctx[B++] = sent[q];
@@ -631,15 +641,17 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
 					sgns_softmax_step(in, out, cf->s, cf->d,
 					    cf->n, w->ctx + i, 1, centre, alpha,
 					    w->buf);
-		} else if (cf->cbow)
+		} else if (cf->cbow) {
+			t = take_targets(cf, out, w, r, centre, K);
 			sgns_cbow_step(in, out, cf->s, w->ctx, B, t, K, alpha,
 			    w->buf);
-		else if (cf->share)
+		} else if (cf->share) {
+			t = take_targets(cf, out, w, r, centre, K);
 			sgns_sg_step(in, out, cf->s, w->ctx, B, t, K, alpha,
 			    w->buf);
-		else
+		} else
 			for (int i = 0; i < B; i++) {
-				K = draw_targets(cf, r, t, centre);
+				t = take_targets(cf, out, w, r, centre, K);
 				sgns_sg_step(in, out, cf->s, w->ctx + i, 1, t, K,
 				    alpha, w->buf);
 			}

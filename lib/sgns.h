@@ -20,10 +20,11 @@
  *   full softmax       L = -u_o.h + log sum_w exp(u_w.h)
  *
  * Skip-gram follows word2vec: each context word's input vector predicts
- * the centre word.  The fast path shares one draw of K negatives among
- * the B contexts of a centre word (Ji et al. 2016), so one update is a
- * pair of small matrix products: S = C T' (B x (K+1) scores), then
- * C += G T and T += G' C with G = alpha (label - sig(S)).
+ * the centre word, with its own K negatives (B = 1 per update).  As an
+ * option one draw of K negatives serves all B contexts of a centre word
+ * (Ji et al. 2016), and the update is a pair of small matrix products:
+ * S = C T' (B x (K+1) scores), then C += G T and T += G' C with
+ * G = alpha (label - sig(S)).
  */
 #ifndef FIRTH_SGNS_H
 #define FIRTH_SGNS_H
@@ -146,7 +147,9 @@ struct sgns_conf {
 /* Scratch for one thread. */
 struct sgns_work {
 	uint32_t *ctx;		/* [2 * window] */
-	uint32_t tgt[2][SGNS_MAXNEG + 1];	/* this centre's, the next's */
+	uint32_t tgt[2][SGNS_MAXNEG + 1];	/* this update's, the next's */
+	int cur;		/* tgt[cur] is this update's */
+	int primed;		/* tgt[cur ^ 1] holds negatives drawn ahead */
 	float *buf;		/* [max(2 window, 2) s + n (softmax)] */
 };
 void sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf);

@@ -45,7 +45,7 @@
 /* Options (word2vec's defaults). */
 static const char *opt_db, *opt_out, *opt_ckpt, *opt_resume;
 static int opt_size = 100, opt_window = 5, opt_negative = 5, opt_iter = 5;
-static int opt_cbow, opt_softmax, opt_share = 1, opt_threads;
+static int opt_cbow, opt_softmax, opt_share, opt_threads;
 static int opt_format = VEC_FIRTH, opt_output, opt_formula, opt_every = 1;
 static int opt_stop_after;
 static int64_t opt_min_count = 5;
@@ -111,7 +111,7 @@ usage(FILE *f)
 	    "CBOW)\n"
 	    "      --cbow 0|1         CBOW instead of skip-gram (0)\n"
 	    "      --softmax          full softmax instead of negatives\n"
-	    "      --share-negatives 0|1  one draw per window (1)\n"
+	    "      --share-negatives 0|1  skip-gram: one draw per window (0)\n"
 	    "      --threads N        threads (online CPUs)\n"
 	    "      --seed N           random seed (1)\n"
 	    "      --format F         firth, glove, word2vec, word2vec-binary\n"
