@@ -134,6 +134,13 @@ cosine() {
 	[ "$status" -eq 0 ]
 }
 
+@test "firth-sgns skip-gram with shared negatives puts words of one topic closer" {
+	firth-sgns -q --share-negatives 1 --min-count 1 --size 20 --iter 5 --sample 0 --threads 1 --format glove topics.txt > v.txt
+	same=$(cosine x4 x6 < v.txt) other=$(cosine x4 y6 < v.txt)
+	run awk -v s="$same" -v o="$other" 'BEGIN { exit !(s > o + 0.3) }'
+	[ "$status" -eq 0 ]
+}
+
 @test "firth-sgns CBOW puts words of one topic closer than words of two" {
 	firth-sgns -q --cbow 1 --min-count 1 --size 20 --iter 5 --sample 0 --threads 1 --format glove topics.txt > v.txt
 	same=$(cosine y3 y5 < v.txt) other=$(cosine y3 x5 < v.txt)
