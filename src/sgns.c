@@ -559,6 +559,9 @@ train_slice(void *arg)
 		uint32_t nid = spool_read(sp, b, ids, z);
 		for (uint32_t i = 0; i < nid; i++, seen++) {
 			uint32_t wd;
+			/* The rate falls every 8192 ids (word2vec: 10000). */
+			if ((seen & 8191) == 0)
+				alpha = rate_at(tr, (double)seen / total);
 			if (ids[i] == SPOOL_EOD) {
 				sgns_sentence(&tr->cf, tr->in, tr->out, &w, &r,
 				    sent, len, alpha);
@@ -577,7 +580,6 @@ train_slice(void *arg)
 				len = 0;
 			}
 		}
-		alpha = rate_at(tr, (double)seen / total);
 		atomic_fetch_add_explicit(&tr->done, pending,
 		    memory_order_relaxed);
 		pending = 0;
