@@ -327,7 +327,6 @@ db_open(const char *path, int mode)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 	int flags, exists = access(path, F_OK) == 0;
-	char *err = NULL;
 
 	db->path = xstrdup(path);
 	if (!exists && mode != DB_CREATE)
@@ -344,8 +343,18 @@ db_open(const char *path, int mode)
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
 	sqlite3_busy_timeout(db->h, 600 * 1000);
 	if (mode != DB_READ) {
-		if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL",
-		    NULL, NULL, &err) != SQLITE_OK)
+		/*
+		 * WAL is a property of the file, set once.  Setting it needs
+		 * the file to itself, and SQLite does not always wait for
+		 * that through the busy handler (two first writers at once),
+		 * so a busy answer is retried here for as long as the busy
+		 * timeout would have waited.
+		 */
+		int rc, tries = 0;
+		while ((rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL",
+		    NULL, NULL, NULL)) == SQLITE_BUSY && tries++ < 60000)
+			usleep(10000);
+		if (rc != SQLITE_OK)
 			db_die(db, "setting WAL mode");
 		db_exec(db, "PRAGMA synchronous = NORMAL");
 	}
