@@ -9,14 +9,14 @@
  *   Omega  C x l   standard normal
  *   Qr = orth(A Omega)                            R x l
  *   q times: Qc = orth(A^T Qr); Qr = orth(A Qc)   power iterations
- *   Bt = A^T Qr = Q' L^T                          C x l, LQ of B = Bt^T
+ *   Bt = A^T Qr = Q' R,  L = R^T                  C x l, B = L Q'^T
  *   L = Ut S Vt^T                                 l x l, dgesdd
  *   U = Qr Ut[:, :k],  V = Q' Vt[:, :k],  s = S[:k]
  *
  * so 2q + 2 products with the sparse matrix, each one pass over its cells.
- * orth() is an LQ factorisation: a row-major n x l block is, to LAPACK, a
- * column-major l x n matrix M, and M = L Q gives Q with orthonormal rows,
- * that is our block with orthonormal columns, in place and without copies.
+ * orth() is CholeskyQR2 (Fukaya et al. 2014) with a Householder fallback:
+ * BLAS-3 only and in place on the row-major blocks the sparse products
+ * want.  With a = Q R, B = Qr^T A = L Q'^T with L = R^T.
  */
 #include "rsvd.h"
 
@@ -590,12 +590,24 @@ rsvd_gaussian(uint64_t seed, float *x, size_t n)
 /* ---- the randomized SVD ---- */
 
 /*
- * Orthonormalise the columns of the row-major n x l block a in place (its
- * LQ factorisation as a column-major l x n matrix).  When L is not NULL it
- * receives the l x l lower-triangular factor, column-major, in double.
+ * R <- S R for l x l column-major doubles, S upper triangular: the factor
+ * of one orthonormalisation step is folded into the running one.
  */
 static void
-orth(float *a, uint32_t n, uint32_t l, double *L)
+fold_factor(double *R, const double *S, uint32_t l)
+{
+	cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans,
+	    CblasNonUnit, l, l, 1.0, S, l, R, l);
+}
+
+/*
+ * Householder: the LQ factorisation of the row-major n x l block a seen as
+ * a column-major l x n matrix M = L Qh, so a = Qh^T L^T in place.  S gets
+ * L^T, upper triangular, column-major.  Slow in LAPACK (3x a QR) but
+ * exact for any input, rank deficient included.
+ */
+static void
+orth_householder(float *a, uint32_t n, uint32_t l, double *S)
 {
 	float *tau = xmalloc((size_t)l * sizeof(float));
 	lapack_int info;
@@ -604,16 +616,93 @@ orth(float *a, uint32_t n, uint32_t l, double *L)
 	if (info != 0)
 		cli_die("LAPACKE_sgelqf failed (info %d) on a %u x %u block",
 		    (int)info, l, n);
-	if (L != NULL)
-		for (uint32_t j = 0; j < l; j++)
-			for (uint32_t i = 0; i < l; i++)
-				L[i + (size_t)j * l] = i >= j ?
-				    a[i + (size_t)j * l] : 0;
+	for (uint32_t j = 0; j < l; j++)
+		for (uint32_t i = 0; i < l; i++)
+			S[i + (size_t)j * l] = i <= j ? a[j + (size_t)i * l] :
+			    0;
 	info = LAPACKE_sorglq(LAPACK_COL_MAJOR, l, n, l, a, l, tau);
 	if (info != 0)
 		cli_die("LAPACKE_sorglq failed (info %d) on a %u x %u block",
 		    (int)info, l, n);
 	free(tau);
+}
+
+/*
+ * One Cholesky QR step: G = a^T a (ssyrk), G = U^T U (spotrf), a = a U^-1
+ * (strsm); S gets U.  Three BLAS-3 calls, several times faster than
+ * Householder, but it squares the condition number, so it refuses (returns
+ * -1, a untouched) when the Cholesky pivots spread by more than
+ * 1/min_ratio, that is cond(a) > 1/min_ratio.
+ */
+static int
+orth_cholesky(float *a, uint32_t n, uint32_t l, double *S, double min_ratio)
+{
+	float *G = xcalloc((size_t)l * l, sizeof(float));
+	double lo = INFINITY, hi = 0;
+	lapack_int info;
+
+	cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, l, n, 1.0f, a, l,
+	    0.0f, G, l);
+	info = LAPACKE_spotrf(LAPACK_ROW_MAJOR, 'U', l, G, l);
+	if (info < 0)
+		cli_die("LAPACKE_spotrf failed (info %d)", (int)info);
+	for (uint32_t i = 0; info == 0 && i < l; i++) {
+		double d = fabs(G[(size_t)i * l + i]);
+		lo = d < lo ? d : lo;
+		hi = d > hi ? d : hi;
+	}
+	if (info > 0 || !(lo > min_ratio * hi)) {
+		free(G);
+		return -1;
+	}
+	cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans,
+	    CblasNonUnit, n, l, 1.0f, G, l, a, l);
+	for (uint32_t j = 0; j < l; j++)
+		for (uint32_t i = 0; i < l; i++)
+			S[i + (size_t)j * l] = i <= j ? G[(size_t)i * l + j] : 0;
+	free(G);
+	return 0;
+}
+
+int rsvd_householder_only;	/* tests: force the Householder path */
+
+/*
+ * Orthonormalise the columns of the row-major n x l block a in place:
+ * a_in = a_out R.  CholeskyQR2 (two Cholesky steps; the second repairs
+ * the orthogonality the first lost) when a is well enough conditioned for
+ * float, else Householder.  When R is not NULL it receives the l x l
+ * upper-triangular factor, column-major, in double.
+ */
+static double orth_secs;	/* time in orth() this run, for -v */
+static int orth_slow;		/* orth() calls that needed Householder */
+
+static void
+orth(float *a, uint32_t n, uint32_t l, double *R)
+{
+	double t0 = cli_now();
+	double *S = xmalloc((size_t)l * l * sizeof(double));
+	double *Rt = R != NULL ? R : xmalloc((size_t)l * l * sizeof(double));
+
+	memset(Rt, 0, (size_t)l * l * sizeof(double));
+	for (uint32_t i = 0; i < l; i++)
+		Rt[i + (size_t)i * l] = 1;
+	/* float: cond up to 1e3 leaves 1e3^2 * 6e-8, small, after step 1. */
+	if (rsvd_householder_only || orth_cholesky(a, n, l, S, 1e-3) != 0) {
+		orth_householder(a, n, l, S);
+		fold_factor(Rt, S, l);
+		orth_slow++;
+	} else {
+		fold_factor(Rt, S, l);
+		if (orth_cholesky(a, n, l, S, 0.5) != 0) {
+			orth_householder(a, n, l, S);
+			orth_slow++;
+		}
+		fold_factor(Rt, S, l);
+	}
+	free(S);
+	orth_secs += cli_now() - t0;
+	if (R == NULL)
+		free(Rt);
 }
 
 uint64_t
@@ -651,7 +740,7 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 	uint32_t R = m->w->nrows, C = m->w->ncols;
 	uint32_t l = o->k + o->p, k = o->k;
 	float *Qr, *Qc, *uk, *vk;
-	double *L, *s, *u, *vt, *sup;
+	double *Rf, *L, *s, *u, *vt, *sup;
 	lapack_int info;
 
 	if (l > R)
@@ -664,6 +753,8 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 		cli_die("the matrix is empty: no singular vectors to find");
 	openblas_set_num_threads(o->nthreads);
 	pass_no = 0;
+	orth_secs = 0;
+	orth_slow = 0;
 	pass_total = 2 * o->q + 2;
 	Qr = xmalloc((size_t)R * l * sizeof(float));
 	Qc = xmalloc((size_t)C * l * sizeof(float));
@@ -678,8 +769,13 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 	}
 	/* Bt = A^T Qr, C x l; its LQ gives B = L Q'^T with Q' in Qc. */
 	pass(m, 1, Qr, Qc, l, o->nthreads);
+	Rf = xmalloc((size_t)l * l * sizeof(double));
 	L = xmalloc((size_t)l * l * sizeof(double));
-	orth(Qc, C, l, L);
+	orth(Qc, C, l, Rf);
+	for (uint32_t j = 0; j < l; j++)
+		for (uint32_t i = 0; i < l; i++)
+			L[i + (size_t)j * l] = Rf[j + (size_t)i * l];
+	free(Rf);
 	s = xmalloc((size_t)l * sizeof(double));
 	u = xmalloc((size_t)l * l * sizeof(double));
 	vt = xmalloc((size_t)l * l * sizeof(double));
@@ -722,7 +818,9 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 	    Qc, l, vk, k, 0.0f, res->V, k);
 	res->s = xmalloc((size_t)k * sizeof(double));
 	memcpy(res->s, s, (size_t)k * sizeof(double));
-	cli_progress("done");
+	if (cli_verbose > 0)
+		cli_info("orthonormalisation: %d blocks, %d by Householder, "
+		    "%.2f s", 2 * o->q + 2, orth_slow, orth_secs);
 	free(Qc);
 	free(L);
 	free(s);

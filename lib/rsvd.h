@@ -131,6 +131,9 @@ void rsvd_run(const struct smat *m, const struct rsvd_opts *o,
     struct rsvd_result *res);
 void rsvd_result_free(struct rsvd_result *res);
 
+/* Tests: 1 forces Householder QR where CholeskyQR2 would do. */
+extern int rsvd_householder_only;
+
 /* Private PRNG, exposed for the tests: standard normal floats. */
 void rsvd_gaussian(uint64_t seed, float *x, size_t n);
 
