@@ -27,11 +27,23 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
 #define CHUNK_CELLS ((size_t)1 << 20)	/* cells per memory chunk / read */
 #define MAX_THREADS 64
+
+/* Processor seconds of this process, all threads: honest on a busy box. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 /* ---- weighting ---- */
 
@@ -670,16 +682,18 @@ int rsvd_householder_only;	/* tests: force the Householder path */
  * Orthonormalise the columns of the row-major n x l block a in place:
  * a_in = a_out R.  CholeskyQR2 (two Cholesky steps; the second repairs
  * the orthogonality the first lost) when a is well enough conditioned for
- * float, else Householder.  When R is not NULL it receives the l x l
+ * float, else Householder.  Inside the power iterations only the span
+ * matters, so one step (twice 0) is enough there: it leaves cond(a) near
+ * 1, which is what keeps the next product from losing directions.  When R is not NULL it receives the l x l
  * upper-triangular factor, column-major, in double.
  */
-static double orth_secs;	/* time in orth() this run, for -v */
+static double orth_secs, orth_cpu;	/* in orth() this run, for -v */
 static int orth_slow;		/* orth() calls that needed Householder */
 
 static void
-orth(float *a, uint32_t n, uint32_t l, double *R)
+orth(float *a, uint32_t n, uint32_t l, double *R, int twice)
 {
-	double t0 = cli_now();
+	double t0 = cli_now(), c0 = cpu_now();
 	double *S = xmalloc((size_t)l * l * sizeof(double));
 	double *Rt = R != NULL ? R : xmalloc((size_t)l * l * sizeof(double));
 
@@ -691,16 +705,18 @@ orth(float *a, uint32_t n, uint32_t l, double *R)
 		orth_householder(a, n, l, S);
 		fold_factor(Rt, S, l);
 		orth_slow++;
-	} else {
+	} else if (twice) {
 		fold_factor(Rt, S, l);
 		if (orth_cholesky(a, n, l, S, 0.5) != 0) {
 			orth_householder(a, n, l, S);
 			orth_slow++;
 		}
 		fold_factor(Rt, S, l);
-	}
+	} else
+		fold_factor(Rt, S, l);
 	free(S);
 	orth_secs += cli_now() - t0;
+	orth_cpu += cpu_now() - c0;
 	if (R == NULL)
 		free(Rt);
 }
@@ -710,27 +726,44 @@ rsvd_dense_bytes(uint32_t nrows, uint32_t ncols, uint32_t l)
 {
 	uint64_t big = nrows > ncols ? nrows : ncols;
 
+	l = (l + 15) / 16 * 16;
+
 	return 4 * ((uint64_t)nrows * l + (uint64_t)ncols * l + big * l) +
 	    64 * (uint64_t)l * l;
 }
 
+/* A dense block of n floats on a 64-byte boundary (cache lines). */
+static float *
+block_alloc(size_t n)
+{
+	size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+	float *p = aligned_alloc(64, bytes ? bytes : 64);
+
+	if (p == NULL)
+		cli_die("out of memory for a dense block of %zu bytes (lower "
+		    "--dim)", bytes);
+	return p;
+}
+
 static int pass_no, pass_total;
+
 
 /* One sparse product with its progress line. */
 static void
 pass(const struct smat *m, int trans, const float *X, float *Y, uint32_t l,
     int nthreads)
 {
-	double t0 = cli_now();
+	double t0 = cli_now(), c0 = cpu_now();
 
 	pass_no++;
 	cli_progress("pass %d/%d: %s", pass_no, pass_total,
 	    trans ? "A^T X" : "A X");
 	smat_mul(m, trans, X, Y, l, nthreads);
 	if (cli_verbose > 0)
-		cli_info("pass %d/%d: %s, %llu nonzeros, %.2f s", pass_no,
-		    pass_total, trans ? "A^T X" : "A X",
-		    (unsigned long long)smat_nnz(m), cli_now() - t0);
+		cli_info("pass %d/%d: %s, %llu nonzeros, %.2f s (cpu %.2f s)",
+		    pass_no, pass_total, trans ? "A^T X" : "A X",
+		    (unsigned long long)smat_nnz(m), cli_now() - t0,
+		    cpu_now() - c0);
 }
 
 void
@@ -743,6 +776,8 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 	double *Rf, *L, *s, *u, *vt, *sup;
 	lapack_int info;
 
+	/* Rows of 16 floats make whole 64-byte lines for the products. */
+	l = (l + 15) / 16 * 16;
 	if (l > R)
 		l = R;
 	if (l > C)
@@ -753,25 +788,26 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 		cli_die("the matrix is empty: no singular vectors to find");
 	openblas_set_num_threads(o->nthreads);
 	pass_no = 0;
-	orth_secs = 0;
+	orth_secs = orth_cpu = 0;
 	orth_slow = 0;
 	pass_total = 2 * o->q + 2;
-	Qr = xmalloc((size_t)R * l * sizeof(float));
-	Qc = xmalloc((size_t)C * l * sizeof(float));
+	Qr = block_alloc((size_t)R * l);
+	Qc = block_alloc((size_t)C * l);
 	rsvd_gaussian(o->seed, Qc, (size_t)C * l);
 	pass(m, 0, Qc, Qr, l, o->nthreads);
-	orth(Qr, R, l, NULL);
+	orth(Qr, R, l, NULL, o->q == 0);
 	for (int i = 0; i < o->q; i++) {
 		pass(m, 1, Qr, Qc, l, o->nthreads);
-		orth(Qc, C, l, NULL);
+		orth(Qc, C, l, NULL, 0);
 		pass(m, 0, Qc, Qr, l, o->nthreads);
-		orth(Qr, R, l, NULL);
+		/* The last Qr must be orthonormal: B = Qr^T A. */
+		orth(Qr, R, l, NULL, i == o->q - 1);
 	}
 	/* Bt = A^T Qr, C x l; its LQ gives B = L Q'^T with Q' in Qc. */
 	pass(m, 1, Qr, Qc, l, o->nthreads);
 	Rf = xmalloc((size_t)l * l * sizeof(double));
 	L = xmalloc((size_t)l * l * sizeof(double));
-	orth(Qc, C, l, Rf);
+	orth(Qc, C, l, Rf, 1);
 	for (uint32_t j = 0; j < l; j++)
 		for (uint32_t i = 0; i < l; i++)
 			L[i + (size_t)j * l] = Rf[j + (size_t)i * l];
@@ -819,8 +855,9 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 	res->s = xmalloc((size_t)k * sizeof(double));
 	memcpy(res->s, s, (size_t)k * sizeof(double));
 	if (cli_verbose > 0)
-		cli_info("orthonormalisation: %d blocks, %d by Householder, "
-		    "%.2f s", 2 * o->q + 2, orth_slow, orth_secs);
+		cli_info("orthonormalisation: %d blocks of %u columns, %d by "
+		    "Householder, %.2f s (cpu %.2f s)", 2 * o->q + 2, l,
+		    orth_slow, orth_secs, orth_cpu);
 	free(Qc);
 	free(L);
 	free(s);
