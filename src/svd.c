@@ -177,6 +177,7 @@ load(struct stream_reader *r, struct weighting *w, const char *name)
 	if (opt_dim > V)
 		cli_die("--dim %u needs at least %u words, the vocabulary has "
 		    "%u: lower --dim", opt_dim, opt_dim, V);
+	l = (l + 15) / 16 * 16;		/* as rsvd_run rounds it */
 	if (l > V)
 		l = V;
 	dense = rsvd_dense_bytes(V, V, l);
