@@ -8,7 +8,8 @@
  *
  *   Omega  C x l   standard normal
  *   Qr = orth(A Omega)                            R x l
- *   q times: Qc = orth(A^T Qr); Qr = orth(A Qc)   power iterations
+ *   q times: Qr = orth((A A^T - alpha I) Qr)      shifted power iterations
+ *            through Qc = orth(A^T Qr)            (power_step)
  *   Bt = A^T Qr = Q' R,  L = R^T                  C x l, B = L Q'^T
  *   L = Ut S Vt^T                                 l x l, dgesdd
  *   U = Qr Ut[:, :k],  V = Q' Vt[:, :k],  s = S[:k]
@@ -780,6 +781,73 @@ pass(const struct smat *m, int trans, const float *X, float *Y, uint32_t l,
 		    cpu_now() - c0);
 }
 
+/*
+ * One shifted power iteration (dashSVD: Feng, Yu, Xie and Wang, "Algorithm
+ * 1043: Faster randomized SVD with dynamic shifts", ACM TOMS 2024):
+ * Qr <- orth((A A^T - alpha I) Qr), done so that every block stays well
+ * conditioned in float:
+ *   Qc Rc = A^T Qr                       (orth, Rc kept)
+ *   Y = A Qc - alpha Qr Rc^-1            ((A A^T - alpha I) Qr Rc^-1)
+ *   Qr Ry = Y
+ * The singular values of Ry Rc are those of (A A^T - alpha I) Qr; the
+ * smallest, s, estimates lambda_l - alpha (lambda = sigma^2), and alpha
+ * moves half way to it while it is below.  A shift that stays under
+ * lambda_l shrinks the unwanted lambda_{l+1}... relative to lambda_k, so
+ * the same passes converge further; alpha = 0 is plain subspace
+ * iteration.  *Qr and *Y are swapped; last makes Qr orthonormal to float
+ * precision (B = Qr^T A needs it).
+ */
+static void
+power_step(const struct smat *m, int nthreads, uint32_t l, float **Qr,
+    float *Qc, float **Y, double *alpha, int last)
+{
+	uint32_t R = m->w->nrows, C = m->w->ncols;
+	double *Rc = xmalloc((size_t)l * l * sizeof(double));
+	double *Ry = xmalloc((size_t)l * l * sizeof(double));
+	float *t;
+
+	pass(m, 1, *Qr, Qc, l, nthreads);
+	orth(Qc, C, l, Rc, 0);
+	pass(m, 0, Qc, *Y, l, nthreads);
+	if (*alpha > 0) {
+		float *Rcf = xmalloc((size_t)l * l * sizeof(float));
+		float a = (float)*alpha;
+		for (uint32_t i = 0; i < l; i++)
+			for (uint32_t j = 0; j < l; j++)
+				Rcf[(size_t)i * l + j] = (float)Rc[i +
+				    (size_t)j * l];
+		cblas_strsm(CblasRowMajor, CblasRight, CblasUpper,
+		    CblasNoTrans, CblasNonUnit, R, l, 1.0f, Rcf, l, *Qr, l);
+		for (size_t i = 0; i < (size_t)R * l; i++)
+			(*Y)[i] -= a * (*Qr)[i];
+		free(Rcf);
+	}
+	orth(*Y, R, l, Ry, last);
+	t = *Qr;
+	*Qr = *Y;
+	*Y = t;
+	if (!last) {
+		/* s_l of Ry Rc, both upper triangular, column-major. */
+		double *sv = xmalloc((size_t)l * sizeof(double));
+		lapack_int info;
+		cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans,
+		    CblasNonUnit, l, l, 1.0, Ry, l, Rc, l);
+		info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', l, l, Rc, l, sv,
+		    NULL, 1, NULL, 1);
+		if (info != 0)
+			cli_die("LAPACKE_dgesdd failed (info %d) on the %u x %u "
+			    "shift estimate", (int)info, l, l);
+		if (sv[l - 1] > *alpha)
+			*alpha = (*alpha + sv[l - 1]) / 2;
+		if (cli_verbose > 0)
+			cli_info("shift: alpha %.6g (sigma_l^2 - alpha about "
+			    "%.6g)", *alpha, sv[l - 1]);
+		free(sv);
+	}
+	free(Rc);
+	free(Ry);
+}
+
 void
 rsvd_run(const struct smat *m, const struct rsvd_opts *o,
     struct rsvd_result *res)
@@ -810,12 +878,13 @@ rsvd_run(const struct smat *m, const struct rsvd_opts *o,
 	rsvd_gaussian(o->seed, Qc, (size_t)C * l);
 	pass(m, 0, Qc, Qr, l, o->nthreads);
 	orth(Qr, R, l, NULL, o->q == 0);
-	for (int i = 0; i < o->q; i++) {
-		pass(m, 1, Qr, Qc, l, o->nthreads);
-		orth(Qc, C, l, NULL, 0);
-		pass(m, 0, Qc, Qr, l, o->nthreads);
-		/* The last Qr must be orthonormal: B = Qr^T A. */
-		orth(Qr, R, l, NULL, i == o->q - 1);
+	if (o->q > 0) {
+		double alpha = 0;
+		float *Y = block_alloc((size_t)R * l);
+		for (int i = 0; i < o->q; i++)
+			power_step(m, o->nthreads, l, &Qr, Qc, &Y, &alpha,
+			    i == o->q - 1);
+		free(Y);
 	}
 	/* Bt = A^T Qr, C x l; its LQ gives B = L Q'^T with Q' in Qc. */
 	pass(m, 1, Qr, Qc, l, o->nthreads);
