@@ -782,7 +782,7 @@ pass(const struct smat *m, int trans, const float *X, float *Y, uint32_t l,
 }
 
 /*
- * One shifted power iteration (dashSVD: Feng, Yu, Xie and Wang, "Algorithm
+ * One shifted power iteration (dashSVD: Feng, Yu, Xie and Tang, "Algorithm
  * 1043: Faster randomized SVD with dynamic shifts", ACM TOMS 2024):
  * Qr <- orth((A A^T - alpha I) Qr), done so that every block stays well
  * conditioned in float:
