@@ -478,32 +478,15 @@ run_jobs(struct mul_job *jobs, int nt, void *(*fn)(void *))
 		pthread_join(tid[t], NULL);
 }
 
-void
-smat_mul(const struct smat *m, int trans, const float *X, float *Y,
-    uint32_t l, int nthreads)
+/*
+ * A spooled product: zero Y, then read the spool a block at a time, every
+ * thread adding the block's cells of its own output rows.  Counts the
+ * weighted nonzeros into m->nnz as it goes.
+ */
+static void
+mul_spool(struct smat *m, struct mul_job *jobs, int nt, uint32_t nout,
+    uint32_t l, float *Y)
 {
-	uint32_t nout = trans ? m->w->ncols : m->w->nrows;
-	uint32_t bounds[MAX_THREADS + 1];
-	struct mul_job jobs[MAX_THREADS];
-	struct smat *mm = (struct smat *)m;	/* spool position, nnz */
-	int nt = nthreads < 1 ? 1 : nthreads > MAX_THREADS ? MAX_THREADS :
-	    nthreads;
-
-	if (nt > (int)nout)
-		nt = nout > 0 ? nout : 1;
-	if (m->spool == NULL)
-		split_rows(nout, nt, trans ? m->cptr : m->rptr, NULL, bounds);
-	else
-		split_rows(nout, nt, NULL, trans ? m->colcells : m->rowcells,
-		    bounds);
-	for (int t = 0; t < nt; t++)
-		jobs[t] = (struct mul_job){ .m = m, .trans = trans, .X = X,
-		    .Y = Y, .l = l, .lo = bounds[t], .hi = bounds[t + 1] };
-	if (m->spool == NULL) {
-		run_jobs(jobs, nt, mul_compressed);
-		return;
-	}
-	/* Spooled: zero Y, then every block of cells adds into it. */
 	struct cooc_rec *buf = xmalloc(CHUNK_CELLS * sizeof(*buf));
 	size_t n;
 	uint64_t seen = 0, nnz = 0;
@@ -526,8 +509,34 @@ smat_mul(const struct smat *m, int trans, const float *X, float *Y,
 		    (unsigned long long)m->ncells);
 	for (int t = 0; t < nt; t++)
 		nnz += jobs[t].nnz;
-	mm->nnz = nnz;
+	m->nnz = nnz;
 	free(buf);
+}
+
+void
+smat_mul(const struct smat *m, int trans, const float *X, float *Y,
+    uint32_t l, int nthreads)
+{
+	uint32_t nout = trans ? m->w->ncols : m->w->nrows;
+	uint32_t bounds[MAX_THREADS + 1];
+	struct mul_job jobs[MAX_THREADS];
+	int nt = nthreads < 1 ? 1 : nthreads > MAX_THREADS ? MAX_THREADS :
+	    nthreads;
+
+	if (nt > (int)nout)
+		nt = nout > 0 ? nout : 1;
+	if (m->spool == NULL)
+		split_rows(nout, nt, trans ? m->cptr : m->rptr, NULL, bounds);
+	else
+		split_rows(nout, nt, NULL, trans ? m->colcells : m->rowcells,
+		    bounds);
+	for (int t = 0; t < nt; t++)
+		jobs[t] = (struct mul_job){ .m = m, .trans = trans, .X = X,
+		    .Y = Y, .l = l, .lo = bounds[t], .hi = bounds[t + 1] };
+	if (m->spool == NULL)
+		run_jobs(jobs, nt, mul_compressed);
+	else
+		mul_spool((struct smat *)m, jobs, nt, nout, l, Y);
 }
 
 void
