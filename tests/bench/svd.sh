@@ -39,10 +39,14 @@ command -v firth-eval > /dev/null && have_eval=1
 # measure LABEL CMD...: wall and processor seconds, peak RSS of CMD.
 measure() {
 	local label=$1; shift
-	/usr/bin/time -f '%e %U %S %M' -o "$scratch/time" "$@"
+	if ! /usr/bin/time -f '%e %U %S %M' -o "$scratch/time" "$@"; then
+		echo "bench svd: $label failed:" >&2
+		cat "$scratch/time" "$scratch/svd.log" >&2 2> /dev/null
+		exit 1
+	fi
 	read -r wall user sys kb < "$scratch/time"
 	echo "bench svd: $label wall = $wall s"
-	echo "bench svd: $label cpu = $(echo "$user + $sys" | bc) s"
+	echo "bench svd: $label cpu = $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') s"
 	echo "bench svd: $label peak rss = $((kb / 1024)) MB"
 }
 
