@@ -23,7 +23,8 @@
 #include "stream.h"
 #include "vecio.h"
 
-static const char *opt_db, *opt_out;
+static const char *opt_db, *opt_out, *opt_winweight;
+static int opt_min_count_set;
 static int64_t opt_min_count = 5;
 static int opt_weight = WEIGHT_PPMI, opt_format = VEC_FIRTH, opt_context;
 static double opt_shift = 1, opt_cds = 0.75, opt_cap, opt_eig = 0.5;
@@ -35,19 +36,23 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: firth-svd [-qv] [-d DB] [-m N] [-w raw|log|ppmi] "
-	    "[--shift K] [--cds A]\n"
-	    "                 [--cap X] [-k DIM] [--oversample P] "
-	    "[--power Q] [--eig P]\n"
-	    "                 [--add-context] [-s SEED] [-M SIZE] "
-	    "[-t THREADS] [-f FORMAT]\n"
-	    "                 [-o FILE] [< cooc-stream]\n"
+	    "usage: firth-svd [-qv] [-d DB [-m N] [-x WEIGHTING]] "
+	    "[-w raw|log|ppmi] [--shift K]\n"
+	    "                 [--cds A] [--cap X] [-k DIM] [--oversample P] "
+	    "[--power Q]\n"
+	    "                 [--eig P] [--add-context] [-s SEED] [-M SIZE] "
+	    "[-t THREADS]\n"
+	    "                 [-f FORMAT] [-o FILE] [< cooc-stream]\n"
 	    "Word vectors from the truncated SVD of a weighted "
 	    "co-occurrence matrix.\n"
 	    "  -d, --db DB          read the counts of corpus database DB "
 	    "(runs firth-cooc)\n"
 	    "  -m, --min-count N    with -d: words seen at least N times "
 	    "(default 5)\n"
+	    "  -x, --window-weighting W  with -d: export the counts as "
+	    "flat, harmonic\n"
+	    "                       or linear (firth-cooc -x; default as "
+	    "counted)\n"
 	    "  -w, --weight W       raw, log (log(1+x)) or ppmi (default)\n"
 	    "      --shift K        shifted PPMI: subtract log K (default 1)\n"
 	    "      --cds A          context distribution smoothing exponent "
@@ -125,7 +130,11 @@ cooc_start(pid_t *pid)
 		cli_die("cannot fork: %s", strerror(errno));
 	if (*pid == 0) {
 		char *argv[] = { "firth-cooc", "-d", (char *)opt_db,
-		    "--export", "--min-count", mc, NULL };
+		    "--export", "--min-count", mc, NULL, NULL, NULL };
+		if (opt_winweight != NULL) {
+			argv[6] = "-x";
+			argv[7] = (char *)opt_winweight;
+		}
 		close(fd[0]);
 		if (dup2(fd[1], STDOUT_FILENO) < 0)
 			_exit(127);
@@ -277,6 +286,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "min-count", required_argument, NULL, 'm' },
+		{ "window-weighting", required_argument, NULL, 'x' },
 		{ "weight", required_argument, NULL, 'w' },
 		{ "shift", required_argument, NULL, O_SHIFT },
 		{ "cds", required_argument, NULL, O_CDS },
@@ -301,12 +311,21 @@ main(int argc, char **argv)
 	int c;
 
 	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "d:m:w:k:s:M:t:f:o:qvh", longopts,
+	while ((c = getopt_long(argc, argv, "d:m:x:w:k:s:M:t:f:o:qvh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'd': opt_db = optarg; break;
 		case 'm': opt_min_count = cli_parse_int(optarg, 1, INT64_MAX,
-			    "--min-count"); break;
+			    "--min-count");
+			opt_min_count_set = 1;
+			break;
+		case 'x':
+			if (strcmp(optarg, "flat") != 0 && strcmp(optarg,
+			    "harmonic") != 0 && strcmp(optarg, "linear") != 0)
+				cli_usage_die("--window-weighting: '%s' is not "
+				    "flat, harmonic or linear", optarg);
+			opt_winweight = optarg;
+			break;
 		case 'w':
 			if ((opt_weight = weight_parse(optarg)) < 0)
 				cli_usage_die("--weight: unknown weighting "
@@ -348,6 +367,10 @@ main(int argc, char **argv)
 	if (opt_format == VEC_AUTO)
 		cli_usage_die("--format: auto is for reading; choose firth, "
 		    "glove, word2vec or word2vec-binary");
+	if (opt_db == NULL && (opt_min_count_set || opt_winweight != NULL))
+		cli_usage_die("--min-count and --window-weighting need -d DB; "
+		    "a stream on stdin comes counted (firth-cooc --export "
+		    "takes them)");
 	opt_mem = cli_parse_size(mem, "-M");
 	if (opt_db == NULL && isatty(STDIN_FILENO))
 		cli_usage_die("stdin is a terminal: pipe a cooc stream in "

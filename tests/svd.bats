@@ -29,7 +29,7 @@ norms() {
 @test "firth-svd --help prints the usage on stdout and exits 0" {
 	run --separate-stderr firth-svd --help
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "usage: firth-svd [-qv] [-d DB] [-m N] [-w raw|log|ppmi] [--shift K] [--cds A]" ]
+	[ "${lines[0]}" = "usage: firth-svd [-qv] [-d DB [-m N] [-x WEIGHTING]] [-w raw|log|ppmi] [--shift K]" ]
 	[ -z "$stderr" ]
 }
 
@@ -44,6 +44,12 @@ norms() {
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "firth-svd: --weight: unknown weighting 'pmi' (raw, log or ppmi)" ]
 	[ -z "$output" ]
+}
+
+@test "firth-svd refuses --min-count without -d" {
+	run --separate-stderr firth-svd -m 3 < blocks.fs
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-svd: --min-count and --window-weighting need -d DB; a stream on stdin comes counted (firth-cooc --export takes them)" ]
 }
 
 @test "firth-svd refuses --eig outside [0, 1]" {
@@ -165,8 +171,9 @@ norms() {
 @test "firth-svd -d reads the database through firth-cooc like the stream" {
 	command -v firth-cooc > /dev/null || skip "firth-cooc not built"
 	firth-vocab -q -d t.db small.txt
-	firth-cooc -q -d t.db -w 2 -x flat small.txt
-	firth-svd -q -d t.db --min-count 1 --dim 3 -f glove > db.txt
+	# Counted harmonic (the default), exported flat through -x.
+	firth-cooc -q -d t.db -w 2 small.txt
+	firth-svd -q -d t.db --min-count 1 -x flat --dim 3 -f glove > db.txt
 	firth-svd -q --dim 3 -f glove < small.fs > ref.txt
 	# Same words; values within 1e-4 (cells may come in another order).
 	paste -d ' ' db.txt ref.txt | awk '{ n = NF / 2; if ($1 != $(n + 1)) exit 1;
