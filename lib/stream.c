@@ -63,6 +63,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "cli.h"
@@ -348,12 +349,33 @@ header_write(struct stream_writer *w)
 		cli_die("write error on %s: %s", w->name, strerror(errno));
 }
 
+int
+stream_parse_level(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return STREAM_LEVEL_AUTO;
+	return (int)cli_parse_int(s, 0, 9, "--level");
+}
+
+int
+stream_auto_level(FILE *f)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return 0;
+	return 1;
+}
+
 struct stream_writer *
 stream_wopen(FILE *f, const char *name, const struct stream_header *h,
     char *const *words, int level)
 {
 	struct stream_writer *w = xcalloc(1, sizeof(*w));
 
+	if (level == STREAM_LEVEL_AUTO)
+		level = stream_auto_level(f);
 	if (level < 0 || level > 9)
 		cli_usage_die("compression level %d is not 0..9", level);
 	w->f = f;

@@ -48,12 +48,25 @@ struct stream_reader;
 
 const char *stream_kind_name(int kind);	/* "co-occurrence records" */
 
+/*
+ * Compression level STREAM_LEVEL_AUTO: stored frames (level 0) when the
+ * output is a pipe or a socket, where deflate would only cost the reader
+ * and the writer time, and level 1 for files.  A pipe that crosses a
+ * network (ssh) wants -l 1 given explicitly.
+ */
+#define STREAM_LEVEL_AUTO (-1)
+/* "auto" or 0..9 from a --level argument; usage error otherwise. */
+int stream_parse_level(const char *s);
+/* The level STREAM_LEVEL_AUTO stands for on f. */
+int stream_auto_level(FILE *f);
+
 /* 64-bit fingerprint of a vocabulary: words in id order. */
 uint64_t stream_fingerprint(char *const *words, uint32_t nwords);
 
 /*
  * Writing.  stream_wopen writes the header and the vocabulary (words may be
- * NULL when h->nwords is 0); level is the zlib level, 0 for stored frames.
+ * NULL when h->nwords is 0); level is the zlib level, 0 for stored frames,
+ * or STREAM_LEVEL_AUTO.
  * Records go in whole; stream_wclose writes the trailer and flushes but does
  * not close f.  Every failure dies with a message naming `name'.
  */

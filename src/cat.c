@@ -15,7 +15,7 @@
 #include "stream.h"
 #include "vecio.h"
 
-static int opt_header, opt_ids, opt_format, opt_level = 1;
+static int opt_header, opt_ids, opt_format, opt_level = STREAM_LEVEL_AUTO;
 
 static void
 usage(FILE *f)
@@ -28,7 +28,8 @@ usage(FILE *f)
 	    "  -n, --ids           cooc records as ids, not words\n"
 	    "  -f, --format FMT    convert vectors (any format in) to FMT:\n"
 	    "                      firth, glove, word2vec, word2vec-binary\n"
-	    "  -l, --level N       zlib level for -f firth (default 1)\n"
+	    "  -l, --level N       zlib level for -f firth, 0..9 or auto: 0 into a\n"
+	    "                      pipe, 1 into a file (default auto)\n"
 	    "  -q, --quiet, -v, --verbose, -h, --help, --version\n");
 }
 
@@ -142,7 +143,7 @@ main(int argc, char **argv)
 		case 'H': opt_header = 1; break;
 		case 'n': opt_ids = 1; break;
 		case 'f': opt_format = vec_format_parse(optarg); break;
-		case 'l': opt_level = cli_parse_int(optarg, 0, 9, "--level");
+		case 'l': opt_level = stream_parse_level(optarg);
 			break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;

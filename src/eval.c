@@ -21,6 +21,7 @@
 
 #include "analogy.h"
 #include "cli.h"
+#include "stream.h"
 #include "pca.h"
 #include "simil.h"
 #include "vecio.h"
@@ -29,7 +30,7 @@ enum { OUT_TABLE, OUT_TSV, OUT_JSON };
 enum { PRESET_NONE, PRESET_GLOVE, PRESET_W2V, PRESET_GENSIM };
 
 static const char *opt_vectors;
-static int opt_informat = VEC_AUTO, opt_outformat, opt_level = 1;
+static int opt_informat = VEC_AUTO, opt_outformat, opt_level = STREAM_LEVEL_AUTO;
 static int opt_out = OUT_TABLE, opt_preset = PRESET_NONE, opt_pairs;
 static int opt_fold = -1, opt_zero, opt_method = ANALOGY_ADD;
 static int64_t opt_restrict = -1;
@@ -885,7 +886,7 @@ main(int argc, char **argv)
 			break;
 		case 'P': opt_pairs = 1; break;
 		case 'f': opt_outformat = vec_format_parse(optarg); break;
-		case 'l': opt_level = cli_parse_int(optarg, 0, 9, "--level");
+		case 'l': opt_level = stream_parse_level(optarg);
 			break;
 		case 't': opt_out = OUT_TSV; break;
 		case 'j': opt_out = OUT_JSON; break;

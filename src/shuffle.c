@@ -27,7 +27,7 @@
 static uint64_t opt_mem;
 static uint64_t opt_seed;
 static int opt_seeded;
-static int opt_level = 1;
+static int opt_level = STREAM_LEVEL_AUTO;
 
 static void
 usage(FILE *f)
@@ -40,7 +40,8 @@ usage(FILE *f)
 	    "                      (default " DEFAULT_MEM "; 512M, 4G, 25%%)\n"
 	    "  -s, --seed N        random seed: same input, seed and -M give "
 	    "the same output\n"
-	    "  -l, --level N       zlib level of the output, 0..9 (default 1)\n"
+	    "  -l, --level N       zlib level of the output, 0..9 or auto: 0 into\n"
+	    "                      a pipe, 1 into a file (default auto)\n"
 	    "  -q, --quiet         no summary line\n"
 	    "  -v, --verbose       more detail (the seed, the chunks)\n"
 	    "  -h, --help, --version\n");
@@ -205,7 +206,7 @@ main(int argc, char **argv)
 			    "--seed");
 			opt_seeded = 1;
 			break;
-		case 'l': opt_level = cli_parse_int(optarg, 0, 9, "--level");
+		case 'l': opt_level = stream_parse_level(optarg);
 			break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
