@@ -437,8 +437,8 @@ shard_writer_new(const struct shard_meta *m, int level, shard_sink_fn sink,
 	return w;
 }
 
-static void
-writer_flush(struct shard_writer *w)
+void
+shard_writer_flush(struct shard_writer *w)
 {
 	size_t len;
 
@@ -462,13 +462,13 @@ shard_writer_add(struct shard_writer *w, const struct shard_rec *r)
 	w->last = r->key;
 	w->buf[w->n++] = *r;
 	if (w->n == SHARD_MAX_RECS)
-		writer_flush(w);
+		shard_writer_flush(w);
 }
 
 void
 shard_writer_close(struct shard_writer *w)
 {
-	writer_flush(w);
+	shard_writer_flush(w);
 	free(w->buf);
 	free(w->blob);
 	free(w);

@@ -135,6 +135,9 @@ struct shard_writer {
 struct shard_writer *shard_writer_new(const struct shard_meta *m, int level,
     shard_sink_fn sink, void *ctx);
 void shard_writer_add(struct shard_writer *w, const struct shard_rec *r);
+/* Hand the records so far to the sink (records and bytes then count
+ * them all). */
+void shard_writer_flush(struct shard_writer *w);
 /* Flush the last blob and free the writer. */
 void shard_writer_close(struct shard_writer *w);
 
