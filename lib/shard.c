@@ -46,6 +46,7 @@
 #include "shard.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,20 +438,110 @@ shard_writer_new(const struct shard_meta *m, int level, shard_sink_fn sink,
 	return w;
 }
 
-void
-shard_writer_flush(struct shard_writer *w)
+struct writer_thread {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct shard_rec *job;	/* a full buffer being written, or NULL */
+	uint32_t njob;
+	struct shard_rec *spare;	/* the buffer the thread gave back */
+	int quit;
+};
+
+static void
+writer_emit(struct shard_writer *w, const struct shard_rec *recs, uint32_t n)
 {
-	size_t len;
+	size_t len = shard_encode(recs, n, &w->meta, w->level, &w->blob,
+	    &w->blobcap);
+
+	w->sink(w->ctx, w->blob, len, n, SHARD_W1(recs[0].key),
+	    SHARD_W1(recs[n - 1].key));
+	w->bytes += len;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct shard_writer *w = arg;
+	struct writer_thread *t = w->thr;
+
+	pthread_mutex_lock(&t->mu);
+	for (;;) {
+		while (t->job == NULL && !t->quit)
+			pthread_cond_wait(&t->cv, &t->mu);
+		if (t->job == NULL)
+			break;
+		pthread_mutex_unlock(&t->mu);
+		writer_emit(w, t->job, t->njob);
+		pthread_mutex_lock(&t->mu);
+		t->spare = t->job;
+		t->job = NULL;
+		pthread_cond_broadcast(&t->cv);
+	}
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+void
+shard_writer_async(struct shard_writer *w)
+{
+	struct writer_thread *t = xcalloc(1, sizeof(*t));
+
+	t->spare = xreallocarray(NULL, SHARD_MAX_RECS,
+	    sizeof(struct shard_rec));
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
+	w->thr = t;
+	if (pthread_create(&t->th, NULL, writer_main, w) != 0)
+		cli_die("cannot start a writer thread: %s", strerror(errno));
+	w->async = 1;
+}
+
+/* Wait until the thread has written everything handed to it. */
+static void
+writer_drain(struct shard_writer *w)
+{
+	struct writer_thread *t = w->thr;
+
+	pthread_mutex_lock(&t->mu);
+	while (t->job != NULL)
+		pthread_cond_wait(&t->cv, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+}
+
+static void
+writer_handoff(struct shard_writer *w)
+{
+	struct writer_thread *t = w->thr;
+	struct shard_rec *full;
 
 	if (w->n == 0)
 		return;
-	len = shard_encode(w->buf, w->n, &w->meta, w->level, &w->blob,
-	    &w->blobcap);
-	w->sink(w->ctx, w->blob, len, w->n, SHARD_W1(w->buf[0].key),
-	    SHARD_W1(w->buf[w->n - 1].key));
 	w->records += w->n;
-	w->bytes += len;
+	if (!w->async) {
+		writer_emit(w, w->buf, w->n);
+		w->n = 0;
+		return;
+	}
+	full = w->buf;
+	pthread_mutex_lock(&t->mu);
+	while (t->job != NULL)
+		pthread_cond_wait(&t->cv, &t->mu);
+	t->job = full;
+	t->njob = w->n;
+	w->buf = t->spare;
+	t->spare = NULL;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
 	w->n = 0;
+}
+
+void
+shard_writer_flush(struct shard_writer *w)
+{
+	writer_handoff(w);
+	if (w->async)
+		writer_drain(w);
 }
 
 void
@@ -462,13 +553,27 @@ shard_writer_add(struct shard_writer *w, const struct shard_rec *r)
 	w->last = r->key;
 	w->buf[w->n++] = *r;
 	if (w->n == SHARD_MAX_RECS)
-		shard_writer_flush(w);
+		writer_handoff(w);
 }
 
 void
 shard_writer_close(struct shard_writer *w)
 {
+	struct writer_thread *t = w->thr;
+
 	shard_writer_flush(w);
+	if (w->async) {
+		writer_drain(w);
+		pthread_mutex_lock(&t->mu);
+		t->quit = 1;
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+		pthread_join(t->th, NULL);
+		free(t->spare);
+		pthread_mutex_destroy(&t->mu);
+		pthread_cond_destroy(&t->cv);
+		free(t);
+	}
 	free(w->buf);
 	free(w->blob);
 	free(w);

@@ -130,11 +130,20 @@ struct shard_writer {
 	uint64_t bytes;		/* blob bytes so far */
 	uint64_t last;
 	int started;
+	/* async: a thread encodes, compresses and sinks full buffers */
+	int async;
+	void *thr;		/* struct writer_thread, private */
 };
 
 struct shard_writer *shard_writer_new(const struct shard_meta *m, int level,
     shard_sink_fn sink, void *ctx);
 void shard_writer_add(struct shard_writer *w, const struct shard_rec *r);
+/*
+ * From now on encode, compress and sink each full blob on a second
+ * thread while the caller goes on adding records (the sink runs on that
+ * thread, one blob at a time, in order).
+ */
+void shard_writer_async(struct shard_writer *w);
 /* Hand the records so far to the sink (records and bytes then count
  * them all). */
 void shard_writer_flush(struct shard_writer *w);

@@ -1001,6 +1001,7 @@ counter_merge(struct counter *c, const struct shard_meta *m, int level,
 		fixed++;
 	}
 	w = shard_writer_new(m, level, sink, ctx);
+	shard_writer_async(w);
 	shard_merge(rs.cur, rs.n, emit_to_writer, w);
 	shard_writer_flush(w);
 	*records = w->records;
@@ -1091,6 +1092,11 @@ count_files(char **files, int nfiles)
 		    opt_context == CTX_WORDDOC, doc0, &st);
 	counter_finish_spills(&c);
 	tcount = cli_now() - t0;
+	if (cli_verbose > 0)
+		cli_info("counted in %.2f s: %llu occurrences sparse in %d "
+		    "spills (%llu records), %zu overflow cells", tcount,
+		    (unsigned long long)c.sp.occurrences, c.sp.nruns,
+		    (unsigned long long)c.sp.records, c.novf);
 	if (tokin_truncated(in) > 0)
 		cli_warn("%llu tokens longer than %d bytes were cut short",
 		    (unsigned long long)tokin_truncated(in), TOKIN_MAXTOK);
@@ -1439,6 +1445,7 @@ compact_db(void)
 	sink.batch = -1;
 	sink.level = 1;
 	w = shard_writer_new(&m, opt_shard_level, dbsink_put, &sink);
+	shard_writer_async(w);
 	shard_merge(rs.cur, rs.n, emit_to_writer, w);
 	shard_writer_flush(w);
 	records = w->records;
