@@ -1082,9 +1082,10 @@ count_files(char **files, int nfiles)
 	counter_init(&c, ndb, &m, m.flags & SHARD_CANONICAL,
 	    opt_context == CTX_WORDDOC, opt_mem, input_pairs(files, nfiles,
 	    opt_context == CTX_WINDOW ? opt_window : opt_doc_cap));
-	cli_info("dense table %s for %zu pairs; spill buffers %zu "
-	    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell), buf,
-	    sizeof(buf)), c.ncells, c.capocc);
+	if (cli_verbose > 0)
+		cli_info("dense table %s for %zu pairs; spill buffers %zu "
+		    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell),
+		    buf, sizeof(buf)), c.ncells, c.capocc);
 	if (opt_context == CTX_WINDOW)
 		count_windows(&c, in, dbv, use, opt_window, &st);
 	else
