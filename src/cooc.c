@@ -808,9 +808,71 @@ cmp_rec(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The database's words for counting: open addressing over slots that hold
+ * the full hash, the length and the word, so a lookup touches one slot and
+ * the word's bytes (struct vocab takes four or five cache misses, and
+ * counting looks up every token).
+ */
+struct wslot {
+	uint64_t hash;
+	const char *word;	/* NULL: empty */
+	uint32_t id, len;
+};
+
+struct wtab {
+	struct wslot *slot;
+	uint64_t mask;
+	char **words;		/* db_words_load's, kept for the bytes */
+	int64_t *counts;
+	uint32_t n;
+};
+
+static void
+wtab_load(struct wtab *t, struct db *db)
+{
+	uint64_t size = 1024;
+
+	db_words_load(db, &t->words, &t->counts, &t->n);
+	while (size < (uint64_t)t->n * 2)
+		size *= 2;
+	t->mask = size - 1;
+	t->slot = xcalloc(size, sizeof(struct wslot));
+	for (uint32_t i = 0; i < t->n; i++) {
+		size_t len = strlen(t->words[i]);
+		uint64_t h = vocab_hash(t->words[i], len), j = h & t->mask;
+		while (t->slot[j].word != NULL)
+			j = (j + 1) & t->mask;
+		t->slot[j].hash = h;
+		t->slot[j].word = t->words[i];
+		t->slot[j].id = i;
+		t->slot[j].len = (uint32_t)len;
+	}
+}
+
+static inline int64_t
+wtab_find(const struct wtab *t, const char *w, size_t len)
+{
+	uint64_t h = vocab_hash(w, len), j = h & t->mask;
+	const struct wslot *s;
+
+	for (; (s = &t->slot[j])->word != NULL; j = (j + 1) & t->mask)
+		if (s->hash == h && s->len == len &&
+		    memcmp(s->word, w, len) == 0)
+			return s->id;
+	return -1;
+}
+
+static void
+wtab_free(struct wtab *t)
+{
+	db_words_free(t->words, t->counts, t->n);
+	free(t->slot);
+}
+
 /* The words of a stopword file, as a flag per database id. */
 static void
-stopwords_load(const char *path, struct vocab *dbv, unsigned char *stop,
+stopwords_load(const char *path, const struct wtab *dbv, unsigned char *stop,
     char *tag, size_t tagsize)
 {
 	FILE *f = fopen(path, "rb");
@@ -831,7 +893,7 @@ stopwords_load(const char *path, struct vocab *dbv, unsigned char *stop,
 			continue;
 		}
 		if (len > 0) {
-			int64_t id = vocab_find(dbv, word, len);
+			int64_t id = wtab_find(dbv, word, len);
 			crc = crc32(crc, (unsigned char *)word, len);
 			crc = crc32(crc, (const unsigned char *)" ", 1);
 			nw++;
@@ -872,7 +934,7 @@ struct countstats {
 
 /* Window contexts: each token against the `window' tokens before it. */
 static void
-count_windows(struct counter *c, struct tokin *in, struct vocab *dbv,
+count_windows(struct counter *c, struct tokin *in, const struct wtab *dbv,
     const unsigned char *use, int window, struct countstats *st)
 {
 	uint32_t hist[SHARD_MAX_WINDOW + 1];	/* ring of ids, OOV kept */
@@ -897,7 +959,7 @@ count_windows(struct counter *c, struct tokin *in, struct vocab *dbv,
 			continue;
 		}
 		st->tokens++;
-		id = vocab_find(dbv, tok, len);
+		id = wtab_find(dbv, tok, len);
 		if (id < 0) {
 			st->unknown++;
 			a = OOV;
@@ -924,7 +986,7 @@ count_windows(struct counter *c, struct tokin *in, struct vocab *dbv,
 
 /* Document contexts: all pairs within pieces of `cap' counted words. */
 static void
-count_docs(struct counter *c, struct tokin *in, struct vocab *dbv,
+count_docs(struct counter *c, struct tokin *in, const struct wtab *dbv,
     const unsigned char *use, int cap, int worddoc, int64_t doc0,
     struct countstats *st)
 {
@@ -937,7 +999,7 @@ count_docs(struct counter *c, struct tokin *in, struct vocab *dbv,
 	for (;;) {
 		k = tokin_next(in, &tok, &len);
 		if (k == TOKIN_WORD) {
-			int64_t id = vocab_find(dbv, tok, len);
+			int64_t id = wtab_find(dbv, tok, len);
 			st->tokens++;
 			if (id < 0) {
 				st->unknown++;
@@ -1016,7 +1078,7 @@ count_files(char **files, int nfiles)
 	struct db *db = db_open(opt_db, DB_WRITE);
 	struct settings s = { 0 };
 	struct shard_meta m;
-	struct vocab *dbv = vocab_new();
+	struct wtab dbv;
 	struct vsel *sel;
 	struct counter c;
 	struct countstats st = { 0 };
@@ -1024,8 +1086,7 @@ count_files(char **files, int nfiles)
 	struct dbsink sink = { 0 };
 	unsigned char *use;
 	char settings[512], digest[TOKIN_DIGEST_LEN], buf[32];
-	char **words;
-	int64_t *counts, prev, doc0 = 0;
+	int64_t prev, doc0 = 0;
 	uint32_t ndb;
 	uint64_t records = 0, bytes = 0;
 	double t0 = cli_now(), tcount;
@@ -1044,16 +1105,14 @@ count_files(char **files, int nfiles)
 	s.max_vocab = opt_max_vocab;
 	strcpy(s.stopwords, "none");
 
-	db_words_load(db, &words, &counts, &ndb);
+	wtab_load(&dbv, db);
+	ndb = dbv.n;
 	if (ndb == 0)
 		cli_die("%s: the database has no words; run firth-vocab -d %s "
 		    "on the same input first", opt_db, opt_db);
 	if (ndb > SHARD_MAX_ID)
 		cli_die("%s: %u words; firth-cooc counts at most %u", opt_db,
 		    ndb, SHARD_MAX_ID);
-	for (uint32_t i = 0; i < ndb; i++)
-		vocab_add(dbv, words[i], strlen(words[i]), 0);
-	db_words_free(words, counts, ndb);
 	/* use[id]: 1 counted, 0 out of vocabulary (keeps its place), 2 stop */
 	use = xcalloc(ndb + 1, 1);
 	sel = vsel_from_db(db, opt_min_count, opt_max_vocab);
@@ -1062,7 +1121,7 @@ count_files(char **files, int nfiles)
 	vsel_free(sel);
 	if (opt_stopfile != NULL) {
 		unsigned char *stop = xcalloc(ndb + 1, 1);
-		stopwords_load(opt_stopfile, dbv, stop, s.stopwords,
+		stopwords_load(opt_stopfile, &dbv, stop, s.stopwords,
 		    sizeof(s.stopwords));
 		for (uint32_t i = 0; i < ndb; i++)
 			if (stop[i])
@@ -1087,9 +1146,9 @@ count_files(char **files, int nfiles)
 		    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell),
 		    buf, sizeof(buf)), c.ncells, c.capocc);
 	if (opt_context == CTX_WINDOW)
-		count_windows(&c, in, dbv, use, opt_window, &st);
+		count_windows(&c, in, &dbv, use, opt_window, &st);
 	else
-		count_docs(&c, in, dbv, use, opt_doc_cap,
+		count_docs(&c, in, &dbv, use, opt_doc_cap,
 		    opt_context == CTX_WORDDOC, doc0, &st);
 	counter_finish_spills(&c);
 	tcount = cli_now() - t0;
@@ -1160,7 +1219,7 @@ out:
 	free(c.base);
 	free(c.ovf);
 	free(use);
-	vocab_free(dbv);
+	wtab_free(&dbv);
 	tokin_close(in);
 	db_close(db);
 }
