@@ -324,3 +324,21 @@ b a 2.5" ]
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"nothing to compact" ]]
 }
+
+@test "firth-cooc moves a dense cell out before its sums overflow, and keeps them exact" {
+	# 100 documents of 1000 a's, window 255: each document adds
+	# n = sum(1000 - d) = 222360 and sum of d = 27080320 to (a, a), so the
+	# distance sum passes 2^31 within the batch.
+	yes a | head -n 1000 | tr '\n' ' ' > doc.txt
+	echo >> doc.txt
+	for i in $(seq 100); do cat doc.txt; done > a.txt
+	firth-vocab -q -d a.db a.txt
+	run --separate-stderr firth-cooc -v -w 255 -x flat -d a.db a.txt
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *", 1 overflow cells"* ]]
+	run firth-cat <(firth-cooc -q -d a.db --export)
+	[ "$output" = "a a 4.4472e+07" ]
+	# linear: 2 x 100 x (256 n - sum d) / 255
+	run firth-cat <(firth-cooc -q -d a.db --export -x linear)
+	[ "$output" = "a a 2.340693e+07" ]
+}
