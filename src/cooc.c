@@ -1085,7 +1085,7 @@ count_files(char **files, int nfiles)
 	struct tokin *in;
 	struct dbsink sink = { 0 };
 	unsigned char *use;
-	char settings[512], digest[TOKIN_DIGEST_LEN], buf[32];
+	char settings[512], digest[TOKIN_DIGEST_LEN], buf[32], *old;
 	int64_t prev, doc0 = 0;
 	uint32_t ndb;
 	uint64_t records = 0, bytes = 0;
@@ -1129,6 +1129,24 @@ count_files(char **files, int nfiles)
 		free(stop);
 	}
 	settings_format(&s, settings, sizeof(settings));
+	m = settings_meta(&s);
+	/*
+	 * --force may add a batch whose vocabulary or default weighting
+	 * differ, but never one whose shards could not be merged with the
+	 * others (another context, window or side).
+	 */
+	if (opt_force && (old = db_meta_get(db, "cooc")) != NULL) {
+		struct settings os;
+		struct shard_meta om;
+		free(old);
+		settings_parse(db, &os);
+		om = settings_meta(&os);
+		if (om.flags != m.flags || om.window != m.window)
+			cli_die("%s: earlier batches were counted with another "
+			    "context, window or side; their counts cannot be "
+			    "merged with these, even with --force (use a new "
+			    "database)", opt_db);
+	}
 	/* Other settings fail now, not after the whole input is counted. */
 	db_begin(db);
 	db_settings_check(db, "cooc", settings, opt_force);
@@ -1136,7 +1154,6 @@ count_files(char **files, int nfiles)
 		doc0 = docs_before(db);
 	db_rollback(db);
 
-	m = settings_meta(&s);
 	in = tokin_open(files, nfiles);
 	counter_init(&c, ndb, &m, m.flags & SHARD_CANONICAL,
 	    opt_context == CTX_WORDDOC, opt_mem, input_pairs(files, nfiles,
