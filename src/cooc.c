@@ -930,108 +930,222 @@ struct countstats {
 	int64_t docs, tokens, unknown, skipped;
 };
 
-#define OOV UINT32_MAX
+#define OOV UINT32_MAX		/* a token that keeps its place, unpaired */
+#define EOD (UINT32_MAX - 1)	/* end of a document */
+#define IDCHUNK (1u << 18)	/* ids per chunk handed over */
 
-/* Window contexts: each token against the `window' tokens before it. */
-static void
-count_windows(struct counter *c, struct tokin *in, const struct wtab *dbv,
-    const unsigned char *use, int window, struct countstats *st)
+/*
+ * The reader thread turns token text into chunks of database ids (OOV for
+ * words not counted, EOD at the end of each document; stopwords dropped),
+ * so that the counting thread spends its time on pairs, not on bytes and
+ * hash lookups.  Two chunks alternate: ready[k] is set by the reader and
+ * cleared by the counter.
+ */
+struct idreader {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct tokin *in;
+	const struct wtab *dbv;
+	const unsigned char *use;	/* [ndb] 1 counted, 0 OOV, 2 stop */
+	uint32_t *chunk[2];
+	size_t len[2];
+	int ready[2], last[2];	/* last: the final chunk of the input */
+	int cur;		/* chunk the counter reads next */
+	int held;		/* the counter holds chunk cur */
+	struct countstats st;
+	double t0;
+};
+
+static void *
+idreader_main(void *arg)
 {
-	uint32_t hist[SHARD_MAX_WINDOW + 1];	/* ring of ids, OOV kept */
-	uint64_t pos = 0;
+	struct idreader *r = arg;
 	const char *tok;
-	size_t len;
-	int k;
-	double t0 = cli_now();
+	size_t len, n;
+	int k = 0, t, done = 0;
 
-	while ((k = tokin_next(in, &tok, &len)) != TOKIN_EOF) {
-		int64_t id;
-		uint32_t a;
+	while (!done) {
+		uint32_t *out;
 
-		if (k == TOKIN_EOD) {
-			st->docs++;
-			pos = 0;
-			if ((st->docs & 1023) == 0)
-				cli_progress("%lld documents, %lld tokens, "
-				    "%.1f MB/s", (long long)st->docs,
-				    (long long)st->tokens, tokin_bytes(in) /
-				    1e6 / (cli_now() - t0 + 1e-9));
-			continue;
-		}
-		st->tokens++;
-		id = wtab_find(dbv, tok, len);
-		if (id < 0) {
-			st->unknown++;
-			a = OOV;
-		} else if (use[id] == 2) {
-			st->skipped++;
-			continue;	/* a stopword: as if not there */
-		} else
-			a = use[id] ? (uint32_t)id : OOV;
-		if (a != OOV) {
-			uint64_t lo = pos > (uint64_t)window ? pos - window : 0;
-			for (uint64_t j = pos; j > lo; j--) {
-				uint32_t b = hist[(j - 1) & 255];
-				if (b == OOV)
-					continue;
-				/* (word, left context) at distance pos-j+1 */
-				count_pair(c, a, b, (uint32_t)(pos - j + 1));
-				c->pairs++;
+		pthread_mutex_lock(&r->mu);
+		while (r->ready[k])
+			pthread_cond_wait(&r->cv, &r->mu);
+		pthread_mutex_unlock(&r->mu);
+		out = r->chunk[k];
+		for (n = 0; n < IDCHUNK;) {
+			int64_t id;
+			if ((t = tokin_next(r->in, &tok, &len)) == TOKIN_EOF) {
+				done = 1;
+				break;
 			}
+			if (t == TOKIN_EOD) {
+				out[n++] = EOD;
+				if ((++r->st.docs & 1023) == 0)
+					cli_progress("%lld documents, %lld "
+					    "tokens, %.1f MB/s",
+					    (long long)r->st.docs,
+					    (long long)r->st.tokens,
+					    tokin_bytes(r->in) / 1e6 /
+					    (cli_now() - r->t0 + 1e-9));
+				continue;
+			}
+			r->st.tokens++;
+			id = wtab_find(r->dbv, tok, len);
+			if (id < 0) {
+				r->st.unknown++;
+				out[n++] = OOV;
+			} else if (r->use[id] == 2)
+				r->st.skipped++;	/* as if not there */
+			else
+				out[n++] = r->use[id] ? (uint32_t)id : OOV;
 		}
-		hist[pos & 255] = a;
-		pos++;
+		pthread_mutex_lock(&r->mu);
+		r->len[k] = n;
+		r->last[k] = done;
+		r->ready[k] = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		k ^= 1;
 	}
+	return NULL;
 }
 
-/* Document contexts: all pairs within pieces of `cap' counted words. */
 static void
-count_docs(struct counter *c, struct tokin *in, const struct wtab *dbv,
-    const unsigned char *use, int cap, int worddoc, int64_t doc0,
-    struct countstats *st)
+idreader_start(struct idreader *r, struct tokin *in, const struct wtab *dbv,
+    const unsigned char *use)
+{
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->dbv = dbv;
+	r->use = use;
+	r->t0 = cli_now();
+	r->chunk[0] = xreallocarray(NULL, IDCHUNK, sizeof(uint32_t));
+	r->chunk[1] = xreallocarray(NULL, IDCHUNK, sizeof(uint32_t));
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if (pthread_create(&r->th, NULL, idreader_main, r) != 0)
+		cli_die("cannot start the reader thread: %s", strerror(errno));
+}
+
+/* The next chunk of ids (the previous one is given back), NULL at end. */
+static const uint32_t *
+idreader_next(struct idreader *r, size_t *n)
+{
+	const uint32_t *p;
+
+	pthread_mutex_lock(&r->mu);
+	if (r->held) {
+		int was_last = r->last[r->cur];
+		r->ready[r->cur] = 0;
+		r->held = 0;
+		r->cur ^= 1;
+		pthread_cond_broadcast(&r->cv);
+		if (was_last) {
+			pthread_mutex_unlock(&r->mu);
+			return NULL;
+		}
+	}
+	while (!r->ready[r->cur])
+		pthread_cond_wait(&r->cv, &r->mu);
+	r->held = 1;
+	p = r->chunk[r->cur];
+	*n = r->len[r->cur];
+	pthread_mutex_unlock(&r->mu);
+	return p;
+}
+
+static void
+idreader_finish(struct idreader *r, struct countstats *st)
+{
+	pthread_join(r->th, NULL);
+	*st = r->st;
+	free(r->chunk[0]);
+	free(r->chunk[1]);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+}
+
+/* Window contexts: each word against the `window' words before it. */
+static void
+count_windows(struct counter *c, struct idreader *rd, int window)
+{
+	uint32_t hist[SHARD_MAX_WINDOW + 1];	/* ring of ids, OOV kept */
+	uint64_t pos = 0, pairs = 0;
+	const uint32_t *ids;
+	size_t n;
+
+	while ((ids = idreader_next(rd, &n)) != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			uint32_t a = ids[i];
+			if (a == EOD) {
+				pos = 0;
+				continue;
+			}
+			if (a != OOV) {
+				uint64_t lo = pos > (uint64_t)window ?
+				    pos - window : 0;
+				for (uint64_t j = pos; j > lo; j--) {
+					uint32_t b = hist[(j - 1) & 255];
+					if (b == OOV)
+						continue;
+					/* (word, left context), distance */
+					count_pair(c, a, b,
+					    (uint32_t)(pos - j + 1));
+					pairs++;
+				}
+			}
+			hist[pos & 255] = a;
+			pos++;
+		}
+	}
+	c->pairs += pairs;
+}
+
+/*
+ * Document contexts: all pairs within pieces of `cap' counted words; or,
+ * for word-document counts, (word, document number) for every word.
+ */
+static void
+count_docs(struct counter *c, struct idreader *rd, int cap, int worddoc,
+    int64_t doc0)
 {
 	uint32_t *piece = xreallocarray(NULL, cap, sizeof(uint32_t));
 	uint32_t np = 0;
-	const char *tok;
-	size_t len;
-	int k;
+	int64_t doc = doc0;
+	const uint32_t *ids;
+	size_t n;
 
-	for (;;) {
-		k = tokin_next(in, &tok, &len);
-		if (k == TOKIN_WORD) {
-			int64_t id = wtab_find(dbv, tok, len);
-			st->tokens++;
-			if (id < 0) {
-				st->unknown++;
-				continue;
-			}
-			if (use[id] == 2)
-				st->skipped++;
-			if (use[id] != 1)
+	while ((ids = idreader_next(rd, &n)) != NULL) {
+		for (size_t k = 0; k < n; k++) {
+			uint32_t a = ids[k];
+			if (a == OOV)
 				continue;
 			if (worddoc) {
-				int64_t doc = doc0 + st->docs;
+				if (a == EOD) {
+					doc++;
+					continue;
+				}
 				if (doc > SHARD_MAX_ID)
 					cli_die("more than %u documents",
 					    SHARD_MAX_ID);
-				count_pair(c, (uint32_t)id, (uint32_t)doc, 1);
+				count_pair(c, a, (uint32_t)doc, 1);
 				c->pairs++;
 				continue;
 			}
-			piece[np++] = (uint32_t)id;
-			if (np < (uint32_t)cap)
-				continue;
+			if (a != EOD) {
+				piece[np++] = a;
+				if (np < (uint32_t)cap)
+					continue;
+			}
+			for (uint32_t i = 1; i < np; i++)
+				for (uint32_t j = 0; j < i; j++)
+					count_pair(c, piece[i], piece[j], 1);
+			c->pairs += (uint64_t)np * (np - 1) / 2;
+			np = 0;
 		}
-		for (uint32_t i = 1; i < np; i++)
-			for (uint32_t j = 0; j < i; j++)
-				count_pair(c, piece[i], piece[j], 1);
-		c->pairs += (uint64_t)np * (np - 1) / 2;
-		np = 0;
-		if (k == TOKIN_EOD)
-			st->docs++;
-		if (k == TOKIN_EOF)
-			break;
 	}
+	/* The input's last document ends with an EOD too (tokin). */
 	free(piece);
 }
 
@@ -1082,6 +1196,7 @@ count_files(char **files, int nfiles)
 	struct vsel *sel;
 	struct counter c;
 	struct countstats st = { 0 };
+	struct idreader rd;
 	struct tokin *in;
 	struct dbsink sink = { 0 };
 	unsigned char *use;
@@ -1162,11 +1277,13 @@ count_files(char **files, int nfiles)
 		cli_info("dense table %s for %zu pairs; spill buffers %zu "
 		    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell),
 		    buf, sizeof(buf)), c.ncells, c.capocc);
+	idreader_start(&rd, in, &dbv, use);
 	if (opt_context == CTX_WINDOW)
-		count_windows(&c, in, &dbv, use, opt_window, &st);
+		count_windows(&c, &rd, opt_window);
 	else
-		count_docs(&c, in, &dbv, use, opt_doc_cap,
-		    opt_context == CTX_WORDDOC, doc0, &st);
+		count_docs(&c, &rd, opt_doc_cap, opt_context == CTX_WORDDOC,
+		    doc0);
+	idreader_finish(&rd, &st);
 	counter_finish_spills(&c);
 	tcount = cli_now() - t0;
 	if (cli_verbose > 0)
