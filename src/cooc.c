@@ -1066,6 +1066,27 @@ idreader_finish(struct idreader *r, struct countstats *st)
 	pthread_cond_destroy(&r->cv);
 }
 
+/* Prefetch the dense cells word a at position pos + 1 will update. */
+static inline void
+prefetch_pairs(const struct counter *c, uint32_t a, uint32_t prev,
+    const uint32_t *hist, uint64_t pos, int window)
+{
+	uint64_t lo = pos + 1 > (uint64_t)window ? pos + 1 - window : 0;
+
+	for (uint64_t j = pos + 1; j > lo; j--) {
+		uint32_t b = j == pos + 1 ? prev : hist[(j - 1) & 255], x = a;
+		if (b >= EOD)
+			continue;
+		if (c->sym && x > b) {
+			uint32_t t = x;
+			x = b;
+			b = t;
+		}
+		if (b < c->lim[x])
+			__builtin_prefetch(&c->dense[c->base[x] + b], 1, 1);
+	}
+}
+
 /* Window contexts: each word against the `window' words before it. */
 static void
 count_windows(struct counter *c, struct idreader *rd, int window)
@@ -1082,6 +1103,14 @@ count_windows(struct counter *c, struct idreader *rd, int window)
 				pos = 0;
 				continue;
 			}
+			/*
+			 * The dense cells of the next word are cache misses:
+			 * ask for them now, so they load while this word's
+			 * pairs are added.
+			 */
+			if (i + 1 < n && ids[i + 1] < EOD)
+				prefetch_pairs(c, ids[i + 1], a, hist, pos,
+				    window);
 			if (a != OOV) {
 				uint64_t lo = pos > (uint64_t)window ?
 				    pos - window : 0;
