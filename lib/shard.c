@@ -28,14 +28,15 @@
  *   w2      if dw1 > 0 or first record: w2; else w2 - previous w2 - 1
  *   n - 1   occurrences, at least 1
  *   dsum-n  sum of distances minus n (every distance is at least 1)
- *   h       sum of inc(d)
+ *   h       sum of inc(d); when n is 1, zigzag(h - inc(dsum)) instead,
+ *           which is 0 (one byte) for every honest record
  *
  * Example: the pair (3, 7) seen once at distance 2 with window 2
  * (unit 2) is, stored:
  *
  *   46 53 48 44 01 03 00 01  02 00 00 00 02 00 00 00   magic v1 3 sums
  *   01 00 00 00 05 00 00 00  05 00 00 00 <crc raw  >   N=1 R=5 Z=5
- *   03 00 00 00 <crc head >  03 07 00 01 01            w1=3; 3 7 0 1 1
+ *   03 00 00 00 <crc head >  03 07 00 01 00            w1=3; 3 7 0 1 0
  *
  * A decoder trusts none of it: lengths are bounded before use, varints
  * may not run past the payload or past 64 bits, both CRCs must match, ids
@@ -167,7 +168,13 @@ shard_encode(const struct shard_rec *recs, uint32_t n,
 			p = put_varint(p, w2 - pw2 - 1);
 		p = put_varint(p, r->n - 1);
 		p = put_varint(p, r->dsum - r->n);
-		p = put_varint(p, r->h);
+		if (r->n == 1 && r->dsum <= m->window) {
+			/* One occurrence: h is inc(d), so store the difference. */
+			int64_t dh = (int64_t)r->h -
+			    (int64_t)shard_inc(m->unit, (uint32_t)r->dsum);
+			p = put_varint(p, (uint64_t)dh << 1 ^ (uint64_t)(dh >> 63));
+		} else
+			p = put_varint(p, r->h);
 		pw1 = w1;
 		pw2 = w2;
 	}
@@ -299,7 +306,16 @@ shard_decode(const void *blob, size_t len, struct shard_meta *m,
 		    (recs[i].dsum / m->window == recs[i].n &&
 		    recs[i].dsum % m->window != 0))
 			return "distance sum outside 1..window per occurrence";
-		recs[i].h = v[4];
+		if (recs[i].n == 1) {
+			/* zigzag difference from inc(d), d = dsum (checked) */
+			int64_t dh = (int64_t)(v[4] >> 1) ^ -(int64_t)(v[4] & 1);
+			int64_t h = (int64_t)shard_inc(m->unit,
+			    (uint32_t)recs[i].dsum) + dh;
+			if (h < 0)
+				return "negative weight sum";
+			recs[i].h = (uint64_t)h;
+		} else
+			recs[i].h = v[4];
 		if (recs[i].h / m->unit > recs[i].n)
 			return "weight sum larger than the counts allow";
 	}

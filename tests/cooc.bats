@@ -232,7 +232,7 @@ b a 2.5" ]
 
 @test "firth-cooc reports a damaged shard instead of exporting it" {
 	firth-cooc -q -d t.db t.txt
-	sqlite3 t.db "UPDATE shards SET data = CAST(substr(data, 1, 45) || x'00' || substr(data, 47) AS BLOB)"
+	sqlite3 t.db "UPDATE shards SET data = CAST(substr(data, 1, 45) || CASE WHEN substr(data, 46, 1) = x'00' THEN x'01' ELSE x'00' END || substr(data, 47) AS BLOB)"
 	run --separate-stderr firth-cooc -d t.db --export
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "firth-cooc: t.db: shard 1 fails its checksum; the database is damaged (restore it, or count the corpus again)" ]
