@@ -46,7 +46,7 @@ static const char *opt_db, *opt_stopfile;
 static int opt_export, opt_compact, opt_force, opt_left;
 static int opt_context = CTX_WINDOW, opt_weighting = -1;
 static int opt_window = 15, opt_doc_cap = 1000;
-static int opt_level = 1, opt_shard_level = 1;
+static int opt_level = 1, opt_shard_level = 0;
 static int64_t opt_min_count = 1;
 static uint32_t opt_max_vocab;
 static uint64_t opt_mem;
@@ -87,7 +87,7 @@ usage(FILE *f)
 	    "  -e, --export         write the co-occurrence stream to stdout\n"
 	    "      --cap X          export: no count larger than X\n"
 	    "  -l, --level N        export: zlib level 0..9 (default 1)\n"
-	    "      --shard-level N  zlib level of stored shards (default 1)\n"
+	    "      --shard-level N  zlib level of stored shards (default 0)\n"
 	    "      --compact        merge the database's shards into one run\n"
 	    "  -q, --quiet, -v, --verbose, -h, --help, --version\n");
 }
@@ -500,7 +500,34 @@ struct counter {
 	size_t novf, capovf;
 	struct spiller sp;
 	uint64_t pairs;		/* occurrences counted */
+	pthread_t prefault;
+	int prefaulting;
 };
+
+/*
+ * Faulting in the dense table (the kernel zeroes every page) is a large
+ * part of counting; a helper thread populates it ahead of the counting
+ * thread.  MADV_POPULATE_WRITE maps pages without writing to them, so it
+ * is safe while counting writes; where the kernel lacks it, nothing
+ * happens and counting faults the pages in itself.
+ */
+static void *
+prefault_main(void *arg)
+{
+	struct counter *c = arg;
+#ifdef MADV_POPULATE_WRITE
+	size_t total = c->ncells * sizeof(struct cell), step = 32u << 20;
+	char *p = (char *)c->dense;
+
+	for (size_t off = 0; off < total; off += step)
+		if (madvise(p + off, total - off < step ? total - off : step,
+		    MADV_POPULATE_WRITE) != 0)
+			break;
+#else
+	(void)c;
+#endif
+	return NULL;
+}
 
 static void
 spill_one(struct spiller *sp, uint64_t *occ, size_t n)
@@ -718,6 +745,9 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 		c->sp.fields[1][0] = 36;
 		c->sp.fields[1][1] = 36 + (worddoc ? 28 : bits);
 	}
+	if (c->ncells > 0)
+		c->prefaulting = pthread_create(&c->prefault, NULL,
+		    prefault_main, c) == 0;
 	pthread_mutex_init(&c->sp.mu, NULL);
 	pthread_cond_init(&c->sp.cv, NULL);
 	if (pthread_create(&c->sp.th, NULL, spiller_main, &c->sp) != 0)
@@ -736,6 +766,9 @@ counter_finish_spills(struct counter *c)
 	pthread_cond_broadcast(&c->sp.cv);
 	pthread_mutex_unlock(&c->sp.mu);
 	pthread_join(c->sp.th, NULL);
+	if (c->prefaulting)
+		pthread_join(c->prefault, NULL);
+	c->prefaulting = 0;
 	big_free(c->occ, c->capocc * 8);
 	big_free(c->sp.spare, c->capocc * 8);
 	big_free(c->sp.aux, c->capocc * 8);
