@@ -80,6 +80,8 @@ corpus() {
 		sleep $delay
 		kill -9 -- -$pid 2>/dev/null || true
 		wait $pid || true
+		# Killed children may take a moment to let go of the lock.
+		flock k.db.lock true
 		"$refresh" -d k.db -o k.fs a.txt b.txt > log.txt
 		cmp <(firth-cat clean.fs) <(firth-cat k.fs)
 		[ "$(sqlite3 k.db 'PRAGMA integrity_check')" = "ok" ]
