@@ -6,7 +6,8 @@
  *   firth-cooc -d DB --export [options]      cooc stream on stdout
  *   firth-cooc -d DB --compact               merge all shards into one run
  *
- * Counting works on database word ids.  Pairs of words with small ids
+ * Counting works on database word ids.  A reader thread turns token text
+ * into ids; the counting thread pairs them.  Pairs of words with small ids
  * (frequent when they were first added) are summed in a dense table; the
  * rest are appended as 64-bit occurrence words (w1 << 36 | w2 << 8 | d) to
  * a buffer that another thread radix-sorts, sums and spills as a sorted
