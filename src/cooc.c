@@ -44,7 +44,7 @@ static const char *const ctx_names[] = { "window", "doc", "worddoc" };
 static const char *const weight_names[] = { "harmonic", "linear", "flat" };
 
 static const char *opt_db, *opt_stopfile;
-static int opt_export, opt_compact, opt_force, opt_left;
+static int opt_export, opt_compact, opt_force, opt_left, opt_close_gaps;
 static int opt_context = CTX_WINDOW, opt_weighting = -1;
 static int opt_window = 15, opt_doc_cap = 1000;
 static int opt_level = 1, opt_shard_level = 0;
@@ -83,6 +83,8 @@ usage(FILE *f)
 	    "  -S, --stopwords FILE skip the words in FILE\n"
 	    "  -m, --min-count N    only words counted at least N times\n"
 	    "  -s, --max-vocab N    only the N most frequent words\n"
+	    "      --close-gaps     drop words not counted, as GloVe does "
+	    "(default: keep places)\n"
 	    "  -M, --memory SIZE    memory to use (default 25%%)\n"
 	    "  -f, --force          count an input again / other settings\n"
 	    "  -e, --export         write the co-occurrence stream to stdout\n"
@@ -129,7 +131,7 @@ name_index(const char *const *names, int n, const char *s, const char *what)
 
 /* The counting settings every batch of a database must share. */
 struct settings {
-	int context, weighting, left, window, doc_cap;
+	int context, weighting, left, window, doc_cap, close_gaps;
 	int64_t min_count;
 	uint32_t max_vocab;
 	char stopwords[64];
@@ -140,10 +142,11 @@ settings_format(const struct settings *s, char *buf, size_t size)
 {
 	if (s->context == CTX_WINDOW)
 		snprintf(buf, size, "context=window window=%d weighting=%s "
-		    "symmetric=%s min-count=%lld max-vocab=%u stopwords=%s",
-		    s->window, weight_names[s->weighting],
+		    "symmetric=%s min-count=%lld max-vocab=%u stopwords=%s "
+		    "gaps=%s", s->window, weight_names[s->weighting],
 		    s->left ? "no" : "yes", (long long)s->min_count,
-		    s->max_vocab, s->stopwords);
+		    s->max_vocab, s->stopwords, s->close_gaps ? "close" :
+		    "keep");
 	else
 		snprintf(buf, size, "context=%s doc-cap=%d min-count=%lld "
 		    "max-vocab=%u stopwords=%s", ctx_names[s->context],
@@ -982,6 +985,7 @@ struct idreader {
 	struct tokin *in;
 	const struct wtab *dbv;
 	const unsigned char *use;	/* [ndb] 1 counted, 0 OOV, 2 stop */
+	int close_gaps;		/* drop OOV words instead of keeping places */
 	uint32_t *chunk[2];
 	size_t len[2];
 	int ready[2], last[2];	/* last: the final chunk of the input */
@@ -1028,11 +1032,14 @@ idreader_main(void *arg)
 			id = wtab_find(r->dbv, tok, len);
 			if (id < 0) {
 				r->st.unknown++;
-				out[n++] = OOV;
+				if (!r->close_gaps)
+					out[n++] = OOV;
 			} else if (r->use[id] == 2)
 				r->st.skipped++;	/* as if not there */
-			else
-				out[n++] = r->use[id] ? (uint32_t)id : OOV;
+			else if (r->use[id] == 1)
+				out[n++] = (uint32_t)id;
+			else if (!r->close_gaps)
+				out[n++] = OOV;
 		}
 		pthread_mutex_lock(&r->mu);
 		r->len[k] = n;
@@ -1281,6 +1288,7 @@ count_files(char **files, int nfiles)
 	s.doc_cap = opt_doc_cap;
 	s.min_count = opt_min_count;
 	s.max_vocab = opt_max_vocab;
+	s.close_gaps = opt_close_gaps;
 	strcpy(s.stopwords, "none");
 
 	wtab_load(&dbv, db);
@@ -1341,6 +1349,7 @@ count_files(char **files, int nfiles)
 		    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell),
 		    buf, sizeof(buf)), c.ncells, c.capocc);
 	idreader_start(&rd, in, &dbv, use);
+	rd.close_gaps = opt_close_gaps;
 	if (opt_context == CTX_WINDOW)
 		count_windows(&c, &rd, opt_window);
 	else
@@ -1724,7 +1733,8 @@ compact_db(void)
 int
 main(int argc, char **argv)
 {
-	enum { O_LEFT = 256, O_SYM, O_DOCCAP, O_CAP, O_SHLEVEL, O_COMPACT };
+	enum { O_LEFT = 256, O_SYM, O_DOCCAP, O_CAP, O_SHLEVEL, O_COMPACT,
+		O_CLOSE };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "window", required_argument, NULL, 'w' },
@@ -1743,6 +1753,7 @@ main(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "shard-level", required_argument, NULL, O_SHLEVEL },
 		{ "compact", no_argument, NULL, O_COMPACT },
+		{ "close-gaps", no_argument, NULL, O_CLOSE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1783,6 +1794,7 @@ main(int argc, char **argv)
 		case O_SHLEVEL: opt_shard_level = cli_parse_int(optarg, 0, 9,
 			    "--shard-level"); break;
 		case O_COMPACT: opt_compact = 1; break;
+		case O_CLOSE: opt_close_gaps = 1; counting_opts = 1; break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
@@ -1802,8 +1814,9 @@ main(int argc, char **argv)
 		cli_usage_die("--%s reads no input files (it reads %s)",
 		    opt_export ? "export" : "compact", opt_db);
 	if ((opt_export || opt_compact) && counting_opts)
-		cli_usage_die("--window, --left, --context, --doc-cap and "
-		    "--stopwords are counting options; the database's "
+		cli_usage_die("--window, --left, --context, --doc-cap, "
+		    "--stopwords and --close-gaps are counting options; the "
+		    "database's "
 		    "settings apply to --%s", opt_export ? "export" :
 		    "compact");
 	if (!opt_export && opt_cap > 0)

@@ -177,6 +177,20 @@ a b 3
 b a 3" ]
 }
 
+@test "firth-cooc counting only frequent words keeps the others' places, or closes the gaps" {
+	firth-cooc -q -d t.db -w 3 --min-count 2 t.txt
+	run firth-cat <(firth-cooc -q -d t.db --export)
+	[ "$output" = "a a 0.6666667
+a b 2.5
+b a 2.5" ]
+	firth-vocab -q -d u.db t.txt
+	firth-cooc -q -d u.db -w 3 --min-count 2 --close-gaps t.txt
+	run firth-cat <(firth-cooc -q -d u.db --export)
+	[ "$output" = "a a 1
+a b 3
+b a 3" ]
+}
+
 @test "firth-cooc --cap limits every exported count" {
 	firth-cooc -q -d t.db -w 3 t.txt
 	run firth-cat <(firth-cooc -q -d t.db --export --cap 2)
@@ -214,7 +228,7 @@ b a 2.5" ]
 	printf 'b c\n' > u.txt
 	run --separate-stderr firth-cooc -d t.db -w 5 u.txt
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "firth-cooc: t.db: earlier batches were counted with 'context=window window=3 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none'; this one with 'context=window window=5 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none'. Counts with other settings do not add up: use the same options, or a new database" ]
+	[ "$stderr" = "firth-cooc: t.db: earlier batches were counted with 'context=window window=3 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none gaps=keep'; this one with 'context=window window=5 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none gaps=keep'. Counts with other settings do not add up: use the same options, or a new database" ]
 }
 
 @test "firth-cooc warns about tokens the vocabulary has not seen" {
