@@ -35,30 +35,38 @@ timed() {
 
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 
-vw=() cw=() cc=() ck=() ew=() ec=() ek=() e1=()
-for i in $(seq "$runs"); do
-	rm -f "$db" "$db-wal" "$db-shm"
-	timed firth-vocab -q -d "$db" "$text8"
-	vw+=("$T_WALL")
-	timed firth-cooc -q -M "$mem" -d "$db" "$text8"
-	cw+=("$T_WALL") cc+=("$T_CPU") ck+=("$T_KB")
-	timed sh -c "firth-cooc -q -M $mem -d '$db' --export -m 5 -l 0 > '$out'"
-	ew+=("$T_WALL") ec+=("$T_CPU") ek+=("$T_KB")
-	timed sh -c "firth-cooc -q -M $mem -d '$db' --export -m 5 -l 1 > /dev/null"
-	e1+=("$T_WALL")
-done
-pairs=$(firth-cat -H "$out" | awk '/^count:/ { print $2 }')
-words=$(firth-cat -H "$out" | awk '/^vocabulary:/ { print $2 }')
-stored=$(sqlite3 "$db" 'SELECT sum(records), sum(length(data)) FROM shards')
-dbbytes=$(stat -c %s "$db")
-bw=$(best "${cw[@]}") be=$(best "${ew[@]}")
-echo "bench cooc: text = $text8 ($(stat -c %s "$text8") bytes), -M $mem, best of $runs"
-echo "bench cooc: firth-vocab wall = $(best "${vw[@]}") s (yardstick)"
-echo "bench cooc: count wall = $bw s (all runs: ${cw[*]}), cpu = $(best "${cc[@]}") s"
-echo "bench cooc: count peak memory = $(( $(best "${ck[@]}") / 1024 )) MB"
-echo "bench cooc: export (level 0) wall = $be s (all runs: ${ew[*]}), cpu = $(best "${ec[@]}") s, peak = $(( $(best "${ek[@]}") / 1024 )) MB"
-echo "bench cooc: export (level 1) wall = $(best "${e1[@]}") s"
-echo "bench cooc: count + export wall = $(echo "$bw + $be" | bc) s (GloVe cooccur: about 22.5 s; target 11.25 s)"
-echo "bench cooc: exported = $pairs records, $words words"
-echo "bench cooc: stored pairs = ${stored%|*} (symmetric pairs kept once), shard bytes = ${stored#*|}"
-echo "bench cooc: database = $dbbytes bytes, $(echo "scale=2; $dbbytes / ${stored%|*}" | bc) bytes per stored pair, $(echo "scale=2; $dbbytes / $pairs" | bc) per exported record"
+# bench_mode LABEL COUNTOPTS: count and export RUNS times, print the best.
+bench_mode() {
+	local label=$1 opts=$2
+	local vw=() cw=() cc=() ck=() ew=() ec=() ek=() e1=() i
+	for i in $(seq "$runs"); do
+		rm -f "$db" "$db-wal" "$db-shm"
+		timed firth-vocab -q -d "$db" "$text8"
+		vw+=("$T_WALL")
+		# shellcheck disable=SC2086
+		timed firth-cooc -q -M "$mem" $opts -d "$db" "$text8"
+		cw+=("$T_WALL") cc+=("$T_CPU") ck+=("$T_KB")
+		timed sh -c "firth-cooc -q -M $mem -d '$db' --export -m 5 -l 0 > '$out'"
+		ew+=("$T_WALL") ec+=("$T_CPU") ek+=("$T_KB")
+		if [ "$i" -eq 1 ]; then
+			timed sh -c "firth-cooc -q -M $mem -d '$db' --export -m 5 -l 1 > /dev/null"
+			e1+=("$T_WALL")
+		fi
+	done
+	local pairs words stored dbbytes bw be
+	pairs=$(firth-cat -H "$out" | awk '/^count:/ { print $2 }')
+	words=$(firth-cat -H "$out" | awk '/^vocabulary:/ { print $2 }')
+	stored=$(sqlite3 "$db" 'SELECT sum(records), sum(length(data)) FROM shards')
+	dbbytes=$(stat -c %s "$db")
+	bw=$(best "${cw[@]}") be=$(best "${ew[@]}")
+	echo "bench cooc [$label]: firth-vocab wall = $(best "${vw[@]}") s (yardstick of how busy the machine is)"
+	echo "bench cooc [$label]: count wall = $bw s (runs: ${cw[*]}), cpu = $(best "${cc[@]}") s, peak = $(( $(best "${ck[@]}") / 1024 )) MB"
+	echo "bench cooc [$label]: export -l 0 wall = $be s (runs: ${ew[*]}), cpu = $(best "${ec[@]}") s, peak = $(( $(best "${ek[@]}") / 1024 )) MB; export -l 1 wall = ${e1[0]} s"
+	echo "bench cooc [$label]: count + export wall = $(echo "$bw + $be" | bc) s (GloVe cooccur: about 22.5 s; target 11.25 s)"
+	echo "bench cooc [$label]: exported = $pairs records, $words words; stored pairs = ${stored%|*} (symmetric pairs kept once)"
+	echo "bench cooc [$label]: database = $dbbytes bytes = $(echo "scale=2; $dbbytes / ${stored%|*}" | bc) bytes per stored pair, $(echo "scale=2; $dbbytes / $pairs" | bc) per exported record"
+}
+
+echo "bench cooc: text = $text8 ($(stat -c %s "$text8") bytes), -M $mem, window 15 harmonic symmetric, best of $runs"
+bench_mode "all words" ""
+bench_mode "GloVe's: --min-count 5 --close-gaps" "--min-count 5 --close-gaps"
