@@ -381,45 +381,55 @@ shard_cur_advance(struct shard_cur *c)
 	c->pos++;
 }
 
-/* Binary min-heap of cursor indices keyed by their current key. */
+/*
+ * Binary min-heap of cursors keyed by their current key; the key is kept
+ * in the entry so that sifting does not chase cursor pointers.
+ */
+struct hent {
+	uint64_t key;
+	struct shard_cur *c;
+};
+
 static void
-heap_down(struct shard_cur **cur, int *heap, int n, int i)
+heap_down(struct hent *heap, int n, int i)
 {
+	struct hent e = heap[i];
+
 	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i, t;
-		if (l < n && cur[heap[l]]->buf[cur[heap[l]]->pos].key <
-		    cur[heap[m]]->buf[cur[heap[m]]->pos].key)
-			m = l;
-		if (r < n && cur[heap[r]]->buf[cur[heap[r]]->pos].key <
-		    cur[heap[m]]->buf[cur[heap[m]]->pos].key)
-			m = r;
-		if (m == i)
-			return;
-		t = heap[i];
+		int l = 2 * i + 1, m;
+		if (l >= n)
+			break;
+		m = l + 1 < n && heap[l + 1].key < heap[l].key ? l + 1 : l;
+		if (heap[m].key >= e.key)
+			break;
 		heap[i] = heap[m];
-		heap[m] = t;
 		i = m;
 	}
+	heap[i] = e;
 }
 
 void
 shard_merge(struct shard_cur **cur, int k, shard_emit_fn emit, void *ctx)
 {
-	int heap[SHARD_FANIN], n = 0, have = 0;
+	struct hent heap[SHARD_FANIN];
 	struct shard_rec acc = { 0, 0, 0, 0 };
+	const struct shard_rec *r;
+	int n = 0, have = 0;
 
 	if (k > SHARD_FANIN)
 		cli_die("internal error: merge of %d runs (fan-in %d)", k,
 		    SHARD_FANIN);
 	for (int i = 0; i < k; i++)
-		if (shard_cur_peek(cur[i]) != NULL)
-			heap[n++] = i;
+		if ((r = shard_cur_peek(cur[i])) != NULL) {
+			heap[n].key = r->key;
+			heap[n++].c = cur[i];
+		}
 	for (int i = n / 2 - 1; i >= 0; i--)
-		heap_down(cur, heap, n, i);
+		heap_down(heap, n, i);
 	while (n > 0) {
-		struct shard_cur *c = cur[heap[0]];
-		const struct shard_rec *r = &c->buf[c->pos];
+		struct shard_cur *c = heap[0].c;
 
+		r = &c->buf[c->pos];
 		if (have && r->key == acc.key) {
 			if (shard_rec_add(&acc, r) != 0)
 				cli_die("co-occurrence sums overflow 64 bits "
@@ -432,9 +442,11 @@ shard_merge(struct shard_cur **cur, int k, shard_emit_fn emit, void *ctx)
 			have = 1;
 		}
 		shard_cur_advance(c);
-		if (shard_cur_peek(c) == NULL)
+		if ((r = shard_cur_peek(c)) == NULL)
 			heap[0] = heap[--n];
-		heap_down(cur, heap, n, 0);
+		else
+			heap[0].key = r->key;
+		heap_down(heap, n, 0);
 	}
 	if (have)
 		emit(ctx, &acc);

@@ -709,7 +709,7 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 		c->inc[d] = shard_inc(m->unit, d);
 	c->lim = xcalloc(ndb + 1, sizeof(uint32_t));
 	c->base = xcalloc(ndb + 1, sizeof(uint64_t));
-	/* 35% dense table, 3 x 15% occurrence buffers, the rest slack. */
+	/* 35% dense table, 3 x 15% (at most) occurrence buffers. */
 	cells = worddoc ? 0 : mem * 35 / 100 / sizeof(struct cell);
 	/* A small input fills few cells: no point zeroing a big table. */
 	if (maxpairs > 0 && cells > maxpairs / 8)
@@ -729,7 +729,14 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 			off += sym ? c->lim[a] - a : c->lim[a];
 		}
 	}
+	/*
+	 * Spill buffers of at most 4M occurrences (32 MB): spills then
+	 * happen, overlapped, while counting goes on, and the last one that
+	 * counting must wait for is short.
+	 */
 	occbytes = mem * 15 / 100;
+	if (occbytes > (4u << 20) * 8)
+		occbytes = (4u << 20) * 8;
 	if (maxpairs > 0 && occbytes / 8 > maxpairs)
 		occbytes = maxpairs * 8;
 	c->capocc = occbytes / 8 < 4096 ? 4096 : occbytes / 8;
