@@ -346,9 +346,92 @@ shard_cur_init(struct shard_cur *c, uint32_t (*fill)(void *,
 	c->buf = xreallocarray(NULL, SHARD_MAX_RECS, sizeof(struct shard_rec));
 }
 
+struct cur_ahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct shard_rec *next;	/* [SHARD_MAX_RECS] being filled or ready */
+	uint32_t nnext;
+	int ready, quit;
+};
+
+static void *
+ahead_main(void *arg)
+{
+	struct shard_cur *c = arg;
+	struct cur_ahead *a = c->ahead;
+	uint32_t n;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (a->ready && !a->quit)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->quit)
+			break;
+		pthread_mutex_unlock(&a->mu);
+		n = c->fill(c->ctx, a->next);
+		pthread_mutex_lock(&a->mu);
+		a->nnext = n;
+		a->ready = 1;
+		pthread_cond_broadcast(&a->cv);
+		if (n == 0)
+			break;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+void
+shard_cur_ahead(struct shard_cur *c)
+{
+	struct cur_ahead *a = xcalloc(1, sizeof(*a));
+
+	a->next = xreallocarray(NULL, SHARD_MAX_RECS, sizeof(struct shard_rec));
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	c->ahead = a;
+	if (pthread_create(&a->th, NULL, ahead_main, c) != 0)
+		cli_die("cannot start a reader thread: %s", strerror(errno));
+}
+
+/* The thread's next buffer, swapped with ours; how many it holds. */
+static uint32_t
+ahead_take(struct shard_cur *c)
+{
+	struct cur_ahead *a = c->ahead;
+	struct shard_rec *t;
+	uint32_t n;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->ready)
+		pthread_cond_wait(&a->cv, &a->mu);
+	t = c->buf;
+	c->buf = a->next;
+	a->next = t;
+	n = a->nnext;
+	a->ready = 0;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	return n;
+}
+
 void
 shard_cur_free(struct shard_cur *c)
 {
+	struct cur_ahead *a = c->ahead;
+
+	if (a != NULL) {
+		pthread_mutex_lock(&a->mu);
+		a->quit = 1;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->th, NULL);
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a->next);
+		free(a);
+		c->ahead = NULL;
+	}
 	free(c->buf);
 	c->buf = NULL;
 }
@@ -359,7 +442,8 @@ shard_cur_peek(struct shard_cur *c)
 	if (c->pos == c->n) {
 		if (c->fill == NULL)
 			return NULL;
-		c->n = c->fill(c->ctx, c->buf);
+		c->n = c->ahead != NULL ? ahead_take(c) :
+		    c->fill(c->ctx, c->buf);
 		c->pos = 0;
 		if (c->n == 0) {
 			c->fill = NULL;

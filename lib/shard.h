@@ -89,11 +89,18 @@ struct shard_cur {
 	uint32_t n, pos;
 	uint64_t last;
 	int started;
+	void *ahead;		/* struct cur_ahead when filling ahead */
 };
 
 void shard_cur_init(struct shard_cur *c, uint32_t (*fill)(void *,
     struct shard_rec *), void *ctx, const char *name);
 void shard_cur_free(struct shard_cur *c);
+/*
+ * Call fill on a thread of its own, one buffer ahead of the reader, so
+ * that decoding overlaps merging.  fill must not share state with other
+ * threads (each run's own statement or file, scratch and blob buffers).
+ */
+void shard_cur_ahead(struct shard_cur *c);
 /* The current record, or NULL at the end. */
 const struct shard_rec *shard_cur_peek(struct shard_cur *c);
 void shard_cur_advance(struct shard_cur *c);

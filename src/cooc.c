@@ -297,6 +297,7 @@ runset_add_tmp(struct runset *rs, struct shard_tmprun *t)
 	shard_tmprun_rewind(t);
 	runset_add(rs, shard_tmprun_fill, t, t->path);
 	rs->tmp[rs->n - 1] = t;
+	shard_cur_ahead(rs->cur[rs->n - 1]);
 }
 
 static void
@@ -349,6 +350,7 @@ runset_from_db(struct runset *rs, struct db *db, const struct shard_meta *m,
 		sqlite3_bind_int64(r->st, 3, maxid);
 		runset_add(rs, dbrun_fill, r, r->name);
 		rs->dbr[rs->n - 1] = r;
+		shard_cur_ahead(rs->cur[rs->n - 1]);
 	}
 	sqlite3_finalize(st);
 }
