@@ -1063,9 +1063,10 @@ idreader_main(void *arg)
 
 static void
 idreader_start(struct idreader *r, struct tokin *in, const struct wtab *dbv,
-    const unsigned char *use)
+    const unsigned char *use, int close_gaps)
 {
 	memset(r, 0, sizeof(*r));
+	r->close_gaps = close_gaps;
 	r->in = in;
 	r->dbv = dbv;
 	r->use = use;
@@ -1357,8 +1358,7 @@ count_files(char **files, int nfiles)
 		cli_info("dense table %s for %zu pairs; spill buffers %zu "
 		    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell),
 		    buf, sizeof(buf)), c.ncells, c.capocc);
-	idreader_start(&rd, in, &dbv, use);
-	rd.close_gaps = opt_close_gaps;
+	idreader_start(&rd, in, &dbv, use, opt_close_gaps);
 	if (opt_context == CTX_WINDOW)
 		count_windows(&c, &rd, opt_window);
 	else
