@@ -1,0 +1,112 @@
+#!/bin/sh
+# refresh.sh - the cron job of a growing corpus: add new files to a corpus
+# database (vocabulary, then co-occurrences), export the co-occurrence
+# stream, and optionally retrain.
+#
+#   refresh.sh -d DB -o EXPORT [-r] [-m N] [-t CMD] [-c 'COOC OPTIONS'] FILE...
+#
+#   -d DB       corpus database (created by the first run)
+#   -o EXPORT   where the co-occurrence stream goes (replaced atomically)
+#   -r          FILEs are raw text: tokenize them with firth-tokenize first
+#               (default: they are token text already, plain or gzip)
+#   -m N        export words counted at least N times (default 5)
+#   -t CMD      run CMD after the export (e.g. a trainer); it sees $EXPORT
+#   -c OPTS     counting options for firth-cooc (first run fixes them)
+#   -L LOCK     lock file (default DB.lock)
+#
+# One run at a time: a second run while one holds the lock logs that and
+# exits 0.  One log line per step on stdout.  Any failing step stops the run
+# with a non-zero exit.  Every step is one transaction or an atomic rename,
+# and the tools refuse an input they have already counted, so a run killed
+# at any moment (kill -9 included) leaves the database consistent and the
+# next run completes the batch with exact counts.
+set -u
+
+prog=refresh.sh
+db= export= raw=0 mincount=5 train= coocopts= lock=
+
+log() {
+	printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$prog" "$*"
+}
+
+fail() {
+	log "FAILED: $*"
+	exit 1
+}
+
+usage() {
+	echo "usage: $prog -d DB -o EXPORT [-r] [-m N] [-t CMD] [-c OPTS] [-L LOCK] FILE..." >&2
+	exit 2
+}
+
+while getopts d:o:rm:t:c:L:h opt; do
+	case $opt in
+	d) db=$OPTARG ;;
+	o) export=$OPTARG ;;
+	r) raw=1 ;;
+	m) mincount=$OPTARG ;;
+	t) train=$OPTARG ;;
+	c) coocopts=$OPTARG ;;
+	L) lock=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ -n "$db" ] && [ -n "$export" ] && [ $# -gt 0 ] || usage
+[ -n "$lock" ] || lock="$db.lock"
+command -v flock > /dev/null || fail "flock(1) not found (util-linux)"
+
+# The lock is held by file descriptor 9 for the whole run; the kernel
+# drops it when the process dies, however it dies.
+exec 9>> "$lock" || fail "cannot open lock file $lock"
+if ! flock -n 9; then
+	log "another refresh holds $lock; nothing done"
+	exit 0
+fi
+log "start: $# file(s) into $db"
+
+# Run a tool; its one-line summary (or error) goes into this step's log line.
+step() {	# step NAME COMMAND...
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then
+		log "$name: $(printf '%s' "${out:-ok}" | tr '\n' ' ')"
+	else
+		fail "$name: $(printf '%s' "$out" | tr '\n' ' ')"
+	fi
+}
+
+for f in "$@"; do
+	[ -r "$f" ] || fail "cannot read $f"
+	tok=$f
+	if [ "$raw" -eq 1 ]; then
+		command -v firth-tokenize > /dev/null ||
+		    fail "-r needs firth-tokenize on PATH"
+		# Deterministic output: a rerun tokenizes to the same bytes,
+		# which the database recognises as already counted.
+		tok="$db.tokens/$(basename "$f").tok.gz"
+		mkdir -p "$db.tokens" || fail "cannot create $db.tokens"
+		if ! firth-tokenize < "$f" | gzip -1 > "$tok.tmp"; then
+			fail "tokenize $f"
+		fi
+		mv "$tok.tmp" "$tok" || fail "tokenize $f: cannot rename"
+		log "tokenize $f: $(wc -c < "$tok") bytes gzip"
+	fi
+	step "vocab $f" firth-vocab -d "$db" "$tok"
+	# shellcheck disable=SC2086 # OPTS are words on purpose
+	step "cooc $f" firth-cooc -d "$db" $coocopts "$tok"
+done
+
+if ! firth-cooc -q -d "$db" --export -m "$mincount" > "$export.tmp"; then
+	rm -f "$export.tmp"
+	fail "export"
+fi
+mv "$export.tmp" "$export" || fail "export: cannot rename to $export"
+log "export: $(wc -c < "$export") bytes to $export (min count $mincount)"
+
+if [ -n "$train" ]; then
+	EXPORT=$export
+	export EXPORT
+	step "train" sh -c "$train"
+fi
+log "done"

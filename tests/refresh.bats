@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# pipelines/refresh.sh: the cron job that adds files to a corpus database
+# and exports; one run at a time, a log line per step, safe to kill.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	refresh="$FIRTH_TOP/pipelines/refresh.sh"
+	printf 'a b c a\nb a\n' > one.txt
+	printf 'c a d\n' > two.txt
+}
+
+corpus() {
+	local data="${FIRTH_SHARED:-$FIRTH_TOP/../shared/data}"
+	local gz="$data/corpus/wiki-dev.txt.gz"
+	[ -f "$gz" ] || skip "$gz not found"
+	zcat "$gz" | head -c 1000000 | perl -ne '
+	    if (/^<doc /) { $d = ""; next }
+	    if (/^<\/doc>/) { print "$d\n" if length $d; next }
+	    $_ = lc $_; s/[^a-z]+/ /g; $d .= $_;' |
+	    sed 's/^ *//; s/  */ /g' > corpus.txt
+}
+
+@test "refresh.sh adds files, exports, and logs one line per step" {
+	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 -c '-w 3' one.txt two.txt
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[[ "${lines[0]}" == *" refresh.sh: start: 2 file(s) into c.db" ]]
+	[[ "${lines[1]}" == *" refresh.sh: vocab one.txt: firth-vocab: 6 tokens, 2 documents, 3 words (3 new) in "*" s; batch 1" ]]
+	[[ "${lines[2]}" == *" refresh.sh: cooc one.txt: firth-cooc: 6 tokens, 2 documents, "* ]]
+	[[ "${lines[5]}" == *" refresh.sh: export: "*" bytes to c.fs (min count 1)" ]]
+	[[ "${lines[6]}" == *" refresh.sh: done" ]]
+	cmp c.fs <(firth-cooc -q -d c.db --export -m 1)
+	run firth-cat c.fs
+	[ "${lines[0]}" = "a a 0.6666667" ]
+	[ "${lines[1]}" = "a b 2.5" ]
+	[ "${lines[2]}" = "a c 2.5" ]
+}
+
+@test "refresh.sh run again on the same files changes no count" {
+	"$refresh" -d c.db -o c.fs -m 1 one.txt two.txt > /dev/null
+	cp c.fs first.fs
+	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 one.txt two.txt
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"vocab one.txt: firth-vocab: c.db: this input was already added as batch 1; nothing changed"* ]]
+	[[ "${lines[2]}" == *"cooc one.txt: firth-cooc: c.db: this input was already counted as batch 2; nothing changed"* ]]
+	cmp first.fs c.fs
+}
+
+@test "refresh.sh does nothing while another run holds the lock" {
+	exec 9>> c.db.lock
+	flock 9
+	run --separate-stderr "$refresh" -d c.db -o c.fs one.txt
+	exec 9>&-
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" refresh.sh: another refresh holds c.db.lock; nothing done" ]]
+	[ ! -e c.db ]
+}
+
+@test "refresh.sh stops with a non-zero exit when a step fails" {
+	run --separate-stderr "$refresh" -d c.db -o c.fs one.txt missing.txt
+	[ "$status" -eq 1 ]
+	[[ "${lines[-1]}" == *" refresh.sh: FAILED: cannot read missing.txt" ]]
+	printf '\n' > empty.txt
+	run --separate-stderr "$refresh" -d c.db -o c.fs empty.txt
+	[ "$status" -eq 1 ]
+	[[ "${lines[-1]}" == *" refresh.sh: FAILED: vocab empty.txt: firth-vocab: no tokens in the input (empty.txt): did the upstream command fail?" ]]
+}
+
+@test "refresh.sh killed with SIGKILL at any moment, then run again, gives the exact counts" {
+	corpus
+	head -n 200 corpus.txt > a.txt
+	tail -n +201 corpus.txt > b.txt
+	"$refresh" -d clean.db -o clean.fs a.txt b.txt > /dev/null
+	for delay in 0.1 0.5 1.2; do
+		rm -f k.db* k.fs*
+		setsid "$refresh" -d k.db -o k.fs a.txt b.txt > /dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		kill -9 -- -$pid 2>/dev/null || true
+		wait $pid || true
+		# Killed children may take a moment to let go of the lock.
+		flock k.db.lock true
+		"$refresh" -d k.db -o k.fs a.txt b.txt > log.txt
+		cmp <(firth-cat clean.fs) <(firth-cat k.fs)
+		[ "$(sqlite3 k.db 'PRAGMA integrity_check')" = "ok" ]
+		[ "$(sqlite3 k.db "SELECT count(*) FROM batches WHERE kind = 'cooc'")" = "2" ]
+	done
+}
