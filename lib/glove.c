@@ -283,6 +283,20 @@ glove_train(struct glove *g, const struct cooc_rec *r, size_t n,
 	return k;
 }
 
+size_t
+glove_train_ref(struct glove *g, const struct cooc_rec *r, size_t n,
+    double *cost)
+{
+	double sum = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!glove_update_ref(g, r[k].w1, r[k].w2, r[k].x, &sum))
+			break;
+	*cost = sum;
+	return k;
+}
+
 double
 glove_objective(const struct glove *g, const struct cooc_rec *r, size_t n)
 {

@@ -107,6 +107,9 @@ int glove_update_ref(struct glove *g, uint32_t i, uint32_t j, float x,
  */
 size_t glove_train(struct glove *g, const struct cooc_rec *r, size_t n,
     double *cost);
+/* The same with glove_update_ref: the baseline benchmarks compare with. */
+size_t glove_train_ref(struct glove *g, const struct cooc_rec *r, size_t n,
+    double *cost);
 
 /* Objective J over n records, in double precision (reference). */
 double glove_objective(const struct glove *g, const struct cooc_rec *r,

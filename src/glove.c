@@ -39,7 +39,7 @@ enum { OUT_W, OUT_WC, OUT_ALL };
 static struct glove_hyper opt_h = { 50, 100.0, 0.75, 0.05, 100.0 };
 static int set_dim, set_xmax, set_alpha, set_eta, set_clip, set_seed;
 static int opt_iter = 25, opt_threads, opt_format = VEC_FIRTH;
-static int opt_output = OUT_WC, opt_every;
+static int opt_output = OUT_WC, opt_every, opt_refkernel;
 static uint64_t opt_seed = 1, opt_mem;
 static const char *opt_db, *opt_min_count, *opt_max_vocab, *opt_vocab;
 static const char *opt_out, *opt_ckpt, *opt_resume;
@@ -74,6 +74,8 @@ usage(FILE *f)
 	    "      --checkpoint FILE  save the run to FILE\n"
 	    "      --checkpoint-every N  every N iterations (default 1)\n"
 	    "      --resume FILE      continue the run saved in FILE\n"
+	    "      --kernel K         fast (default) or reference (plain "
+	    "double loop)\n"
 	    "  -q, --quiet            no progress\n"
 	    "  -v, --verbose          more detail\n"
 	    "  -h, --help, --version\n");
@@ -423,7 +425,8 @@ static int
 worker_unit(struct worker *w, const struct cooc_rec *r, size_t n)
 {
 	double cost;
-	size_t k = glove_train(w->g, r, n, &cost);
+	size_t k = opt_refkernel ? glove_train_ref(w->g, r, n, &cost) :
+	    glove_train(w->g, r, n, &cost);
 
 	w->cost += cost;
 	atomic_fetch_add(w->done, k);
@@ -656,7 +659,7 @@ static void
 parse_options(int argc, char **argv)
 {
 	enum { O_MINC = 256, O_MAXV, O_VOCAB, O_DIM, O_ITER, O_XMAX, O_ALPHA,
-	    O_ETA, O_CLIP, O_OUTV, O_CKPT, O_EVERY, O_RESUME };
+	    O_ETA, O_CLIP, O_OUTV, O_CKPT, O_EVERY, O_RESUME, O_KERNEL };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "min-count", required_argument, NULL, O_MINC },
@@ -677,6 +680,7 @@ parse_options(int argc, char **argv)
 		{ "checkpoint", required_argument, NULL, O_CKPT },
 		{ "checkpoint-every", required_argument, NULL, O_EVERY },
 		{ "resume", required_argument, NULL, O_RESUME },
+		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -729,6 +733,15 @@ parse_options(int argc, char **argv)
 		case O_EVERY: opt_every = cli_parse_int(optarg, 1, 1000000,
 			    "--checkpoint-every"); break;
 		case O_RESUME: opt_resume = optarg; break;
+		case O_KERNEL:
+			if (strcmp(optarg, "fast") == 0)
+				opt_refkernel = 0;
+			else if (strcmp(optarg, "reference") == 0)
+				opt_refkernel = 1;
+			else
+				cli_usage_die("--kernel: \"%s\" is not fast or "
+				    "reference", optarg);
+			break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
