@@ -482,6 +482,17 @@ worker_run(void *arg)
 	return NULL;
 }
 
+/* CPU seconds used by every thread of this process. */
+static double
+cpu_seconds(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static const char *
 fmt_duration(double s, char *buf, size_t n)
 {
@@ -553,7 +564,7 @@ train(struct glove *g, const struct recs *rs, struct glove_state *st,
 	pthread_mutex_init(&fault.lock, NULL);
 	atomic_init(&fault.stop, 0);
 	while ((int)st->iter < opt_iter) {
-		double t0 = cli_now(), cost, dt, per;
+		double t0 = cli_now(), c0 = cpu_seconds(), cost, dt, per;
 		char eta[32];
 		int it = st->iter + 1;
 
@@ -571,6 +582,12 @@ train(struct glove *g, const struct recs *rs, struct glove_state *st,
 		cli_progress_done("iter %d/%d: cost %.6f, %.2fM records/s, "
 		    "%.2f s, ETA %s", it, opt_iter, cost, rs->n / dt / 1e6, dt,
 		    fmt_duration(per * (opt_iter - it), eta, sizeof(eta)));
+		/* On a shared machine CPU time says more than the clock. */
+		if (cli_verbose > 0) {
+			double cpu = cpu_seconds() - c0;
+			cli_info("iter %d: %.2f s of CPU, %.2fM records per "
+			    "CPU second", it, cpu, rs->n / (cpu + 1e-9) / 1e6);
+		}
 		if (opt_ckpt != NULL && (it % opt_every == 0 ||
 		    it == opt_iter))
 			glove_save(g, st, opt_ckpt);
