@@ -296,3 +296,32 @@ need_python() {
 	[ "$status" -eq 0 ]
 	cmp "$T/piped" "$T/direct"
 }
+
+# A stand-in firth-cooc that logs its arguments and exports a fixed stream.
+fake_cooc() {	# fake_cooc EXIT-STATUS
+	mkdir -p "$T/fakebin"
+	cat > "$T/fakebin/firth-cooc" <<FAKE
+#!/bin/sh
+echo "\$*" > "$T/args"
+cat "$C"
+exit $1
+FAKE
+	chmod +x "$T/fakebin/firth-cooc"
+}
+
+@test "firth-glove -d runs firth-cooc -d DB --export with the vocabulary options" {
+	fake_cooc 0
+	firth-glove -q -T 1 --iter 2 < "$C" > "$T/piped"
+	PATH="$T/fakebin:$PATH" run firth-glove -q -T 1 --iter 2 -d "my db" --min-count 3 --max-vocab 100 -o "$T/direct"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/args")" = "-d my db --export --min-count 3 --max-vocab 100 -q" ]
+	cmp "$T/piped" "$T/direct"
+}
+
+@test "firth-glove -d fails when firth-cooc fails, and writes nothing" {
+	fake_cooc 3
+	PATH="$T/fakebin:$PATH" run firth-glove -q -T 1 --iter 2 -d db -o "$T/v"
+	[ "$status" -eq 1 ]
+	[ "$output" = "firth-glove: firth-cooc -d db --export failed (exit status 3)" ]
+	[ ! -e "$T/v" ]
+}

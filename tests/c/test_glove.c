@@ -257,11 +257,15 @@ test_checkpoint(void)
 	struct glove_state st = { 0x1234567890abcdefULL, 42, 0, 999, 7 };
 	struct glove_state st2;
 	struct glove *g = glove_new(17, &h), *g2;
-	char path[] = "/tmp/test_glove.XXXXXX";
-	int fd = mkstemp(path), same;
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd, same;
 	FILE *f;
 	long size;
 
+	snprintf(path, sizeof(path), "%s/test_glove.XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	fd = mkstemp(path);
 	st.rng = 42;
 	glove_init(g, &st.rng);
 	for (size_t k = 0; k < g->nparam; k++)
