@@ -39,6 +39,9 @@
 
 #ifdef __AVX__
 #include <immintrin.h>
+#else
+/* The v8f helpers are static inline: no ABI crosses a call. */
+#pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
 #include "cli.h"

@@ -529,7 +529,7 @@ train_iter(struct glove *g, const struct recs *rs, struct worker *ws,
 	}
 	while (cli_progress_tty() && atomic_load(&done) < rs->n &&
 	    !atomic_load(&fault->stop)) {
-		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
 		uint64_t d = atomic_load(&done);
 		double dt = cli_now() - t0;
 		nanosleep(&ts, NULL);
