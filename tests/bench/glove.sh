@@ -62,32 +62,37 @@ rm -f "$work/cooc.fs"
 header=$(firth-cat -H "$work/shuf.fs")
 say "stream: $(tr '\n' ' ' <<< "$header" | cut -c1-200)"
 
-# Mean seconds per iteration and records/s from the progress lines.
+# Mean seconds per iteration, records/s and CPU seconds per iteration
+# from the progress lines of -v ("iter 3/15: cost C, R records/s, S s,
+# ETA T" and "iter 3: S s of CPU, R records per CPU second").
 per_iter() {	# per_iter LOG
-	awk '/ iter [0-9]+\/[0-9]+: / { n++; s += $(NF-3); r += $(NF-6) }
-	    END { if (n) printf "%.2f s/iter, %.2fM records/s", s / n, r / n }' "$1"
+	awk '/ iter [0-9]+\/[0-9]+: / { n++; s += $(NF-3); r += $(NF-5) }
+	    / s of CPU, / { m++; c += $4 }
+	    END { if (n) printf "%.2f s/iter (wall), %.2fM records/s, %.2f CPU s/iter", s / n, r / n, c / m }' "$1"
 }
 
 # 2. Kernels side by side, one thread, one iteration each, alternated.
+#    Records per CPU second, so that other load on the machine counts less.
 for k in fast reference fast reference; do
-	firth-glove -T 1 --iter 1 --x-max 10 --kernel "$k" -o /dev/null \
+	firth-glove -v -T 1 --iter 1 --x-max 10 --kernel "$k" -o /dev/null \
 	    < "$work/shuf.fs" 2>> "$work/k.$k"
 done
-fast=$(awk '{ s += $(NF-6); n++ } END { print s / n }' "$work/k.fast")
-ref=$(awk '{ s += $(NF-6); n++ } END { print s / n }' "$work/k.reference")
-say "1 thread: fast kernel = ${fast}M records/s, reference loop = ${ref}M records/s, ratio = $(awk -v a="$fast" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')"
+rate() { awk '/ s of CPU, / { s += $(NF-4); n++ } END { printf "%.2f", s / n }' "$1"; }
+fast=$(rate "$work/k.fast")
+ref=$(rate "$work/k.reference")
+say "1 thread: fast kernel = ${fast}M records/CPU s, reference loop = ${ref}M records/CPU s, ratio = $(awk -v a="$fast" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')"
 
 # 3. The full training, records spooled (GloVe too re-reads them from
 #    disk each iteration) and, for comparison, held in memory.
 for mode in spool memory; do
 	mem=$([ "$mode" = spool ] && echo 1k || echo 50%)
 	/usr/bin/time -f '%e %M' -o "$work/t.$mode" \
-	    firth-glove -T "$THREADS" --iter "$ITER" --x-max 10 \
+	    firth-glove -v -T "$THREADS" --iter "$ITER" --x-max 10 \
 	    --vector-size 50 -M "$mem" -o "$work/v.$mode.fs" \
 	    < "$work/shuf.fs" 2> "$work/log.$mode"
 	read -r secs kb < "$work/t.$mode"
 	say "$mode, $THREADS threads: $(per_iter "$work/log.$mode"), total $secs s, peak memory = $((kb / 1024)) MB"
-	say "$mode: final cost = $(awk '/ iter /{ c = $5 } END { sub(",", "", c); print c }' "$work/log.$mode")"
+	say "$mode: final cost = $(awk '/ iter [0-9]+\/[0-9]+: /{ c = $5 } END { sub(",", "", c); print c }' "$work/log.$mode")"
 done
 
 # 4. Analogies, GloVe evaluate.py's conventions.
