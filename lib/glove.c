@@ -289,7 +289,9 @@ glove_update_ref(struct glove *g, uint32_t i, uint32_t j, float x,
  * of MB) is far out of cache: without prefetching each record waits on
  * its cache misses one after another.
  */
+#ifndef GLOVE_AHEAD
 #define GLOVE_AHEAD 8
+#endif
 
 static inline void
 prefetch_row(const float *row, size_t bytes)
