@@ -98,8 +98,8 @@ done
 # 4. Analogies, GloVe evaluate.py's conventions.
 q=$shared/analogy/questions-words.txt
 if command -v firth-eval >/dev/null && [ -f "$q" ]; then
-	firth-eval -p glove analogy "$q" -v "$work/v.spool.fs" > "$work/eval" 2>&1 || true
-	say "analogy (firth-eval -p glove, spooled run):"
+	firth-eval -p glove -i analogy "$q" -v "$work/v.spool.fs" > "$work/eval" 2>&1 || true
+	say "analogy (firth-eval -p glove -i: questions lowercased like GloVe's copies; spooled run):"
 	sed 's/^/bench glove:   /' "$work/eval" | tail -6
 else
 	say "analogy: skipped (firth-eval not on PATH or no $q)"
