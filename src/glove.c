@@ -2,10 +2,10 @@
  * glove.c - firth-glove: train GloVe word vectors on a co-occurrence
  * stream.
  *
- * Reads a firth cooc stream (stdin, or `firth-cooc -d DB --export' run as
- * a child with -d) once: into memory when it fits under -M, otherwise
- * spooled to $TMPDIR in compactly encoded chunks that every iteration
- * re-reads.
+ * Reads a firth cooc stream (stdin, or with -d the children
+ * `firth-cooc -d DB --export | firth-shuffle') once: into memory when it
+ * fits under -M, otherwise spooled to $TMPDIR in compactly encoded chunks
+ * that every iteration re-reads.
  * Then --iter passes of AdaGrad over the records, --threads threads each
  * on a contiguous slice, updating the one shared model without locks
  * (the records should come shuffled: firth-shuffle).  Writes the vectors
@@ -52,7 +52,8 @@ usage(FILE *f)
 	    "       firth-glove -d DB [--min-count N] [--max-vocab N] "
 	    "[options]\n"
 	    "Train GloVe vectors on a (shuffled) co-occurrence stream.\n"
-	    "  -d, --db DB            read `firth-cooc -d DB --export'\n"
+	    "  -d, --db DB            read `firth-cooc -d DB --export | "
+	    "firth-shuffle'\n"
 	    "      --min-count N      passed to firth-cooc --export\n"
 	    "      --max-vocab N      passed to firth-cooc --export\n"
 	    "      --vocab FILE       words in id order, one per line, for a "
@@ -335,52 +336,88 @@ vocab_file_read(const char *path, uint32_t *nwords)
 	return words;
 }
 
-/* Run firth-cooc -d DB --export as a child; its stdout is returned. */
-static FILE *
-cooc_spawn(pid_t *pid)
+/*
+ * Start argv[0] (found on PATH) with stdin from fd `in' (or ours when
+ * -1) and stdout to fd `out'; every fd in `closefds' is closed in the
+ * child.
+ */
+static pid_t
+child_spawn(const char **argv, int in, int out, const int *closefds, int n)
 {
-	const char *argv[12];
-	int p[2], n = 0, rc;
 	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int rc;
+
+	if (posix_spawn_file_actions_init(&fa) != 0 ||
+	    (in >= 0 && posix_spawn_file_actions_adddup2(&fa, in,
+	    STDIN_FILENO) != 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO) != 0)
+		cli_die("posix_spawn_file_actions: out of memory");
+	for (int i = 0; i < n; i++)
+		if (posix_spawn_file_actions_addclose(&fa, closefds[i]) != 0)
+			cli_die("posix_spawn_file_actions: out of memory");
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char **)argv, environ);
+	if (rc != 0)
+		cli_die("cannot run %s: %s (put it on PATH, or pipe "
+		    "`firth-cooc -d DB --export | firth-shuffle' into "
+		    "firth-glove)", argv[0], strerror(rc));
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+/*
+ * -d DB: run `firth-cooc -d DB --export [...] | firth-shuffle --seed S'
+ * as children and return the read end of the pipeline.  The export is
+ * sorted by word; training needs the records in random order.
+ */
+static FILE *
+cooc_spawn(pid_t pids[2])
+{
+	const char *cooc[12], *shuf[6];
+	char seed[32];
+	int a[2], b[2], n = 0;
 	FILE *f;
 
-	argv[n++] = "firth-cooc";
-	argv[n++] = "-d";
-	argv[n++] = opt_db;
-	argv[n++] = "--export";
+	cooc[n++] = "firth-cooc";
+	cooc[n++] = "-d";
+	cooc[n++] = opt_db;
+	cooc[n++] = "--export";
 	if (opt_min_count != NULL) {
-		argv[n++] = "--min-count";
-		argv[n++] = opt_min_count;
+		cooc[n++] = "--min-count";
+		cooc[n++] = opt_min_count;
 	}
 	if (opt_max_vocab != NULL) {
-		argv[n++] = "--max-vocab";
-		argv[n++] = opt_max_vocab;
+		cooc[n++] = "--max-vocab";
+		cooc[n++] = opt_max_vocab;
 	}
 	if (cli_verbose < 0)
-		argv[n++] = "-q";
-	argv[n] = NULL;
-	if (pipe(p) != 0)
+		cooc[n++] = "-q";
+	cooc[n] = NULL;
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)opt_seed);
+	n = 0;
+	shuf[n++] = "firth-shuffle";
+	shuf[n++] = "--seed";
+	shuf[n++] = seed;
+	if (cli_verbose < 0)
+		shuf[n++] = "-q";
+	shuf[n] = NULL;
+	if (pipe(a) != 0 || pipe(b) != 0)
 		cli_die("pipe: %s", strerror(errno));
-	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO) != 0 ||
-	    posix_spawn_file_actions_addclose(&fa, p[0]) != 0 ||
-	    posix_spawn_file_actions_addclose(&fa, p[1]) != 0)
-		cli_die("posix_spawn_file_actions: out of memory");
-	rc = posix_spawnp(pid, "firth-cooc", &fa, NULL, (char **)argv,
-	    environ);
-	if (rc != 0)
-		cli_die("cannot run firth-cooc: %s (put it on PATH, or pipe "
-		    "`firth-cooc -d DB --export' into firth-glove)",
-		    strerror(rc));
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	if ((f = fdopen(p[0], "rb")) == NULL)
+	pids[0] = child_spawn(cooc, -1, a[1],
+	    (const int[]){ a[0], a[1], b[0], b[1] }, 4);
+	pids[1] = child_spawn(shuf, a[0], b[1],
+	    (const int[]){ a[0], a[1], b[0], b[1] }, 4);
+	close(a[0]);
+	close(a[1]);
+	close(b[1]);
+	if ((f = fdopen(b[0], "rb")) == NULL)
 		cli_die("fdopen: %s", strerror(errno));
 	return f;
 }
 
+/* Wait for a child of the -d pipeline; die unless it succeeded. */
 static void
-cooc_wait(pid_t pid)
+child_wait(pid_t pid, const char *what)
 {
 	int st;
 
@@ -390,10 +427,8 @@ cooc_wait(pid_t pid)
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
 	if (WIFEXITED(st))
-		cli_die("firth-cooc -d %s --export failed (exit status %d)",
-		    opt_db, WEXITSTATUS(st));
-	cli_die("firth-cooc -d %s --export was killed by signal %d", opt_db,
-	    WTERMSIG(st));
+		cli_die("%s failed (exit status %d)", what, WEXITSTATUS(st));
+	cli_die("%s was killed by signal %d", what, WTERMSIG(st));
 }
 
 /*
@@ -799,7 +834,7 @@ main(int argc, char **argv)
 	uint32_t nwords;
 	uint64_t fp, model_bytes;
 	const char *name;
-	pid_t child = -1;
+	pid_t child[2] = { -1, -1 };
 	FILE *in = stdin;
 	double t0;
 
@@ -807,7 +842,7 @@ main(int argc, char **argv)
 	parse_options(argc, argv);
 	name = opt_db != NULL ? opt_db : "stdin";
 	if (opt_db != NULL)
-		in = cooc_spawn(&child);
+		in = cooc_spawn(child);
 	r = stream_ropen(in, name, STREAM_COOC);
 	h = stream_rheader(r);
 	if (h->nwords > 0 && opt_vocab != NULL)
@@ -836,9 +871,13 @@ main(int argc, char **argv)
 	t0 = cli_now();
 	recs_read(&rs, r, nwords, name);
 	stream_rclose(r);
-	if (child > 0) {
+	if (opt_db != NULL) {
+		char what[64 + 4096];
 		fclose(in);
-		cooc_wait(child);
+		snprintf(what, sizeof(what), "firth-cooc -d %s --export",
+		    opt_db);
+		child_wait(child[0], what);
+		child_wait(child[1], "firth-shuffle");
 	}
 	if (cli_verbose > 0)
 		cli_info("%llu records of %u words read in %.2f s (%s)",

@@ -285,19 +285,22 @@ need_python() {
 	[ "$status" -eq 2 ]
 }
 
-@test "firth-glove -d DB trains on firth-cooc's export" {
+@test "firth-glove -d DB trains on firth-cooc's export, shuffled" {
 	command -v firth-cooc >/dev/null ||
 	    skip "firth-cooc not on PATH (it runs firth-cooc -d DB --export)"
 	firth-vocab -q -d "$T/db" < "$BATS_FILE_TMPDIR/tokens"
 	firth-cooc -q -d "$T/db" --window 5 < "$BATS_FILE_TMPDIR/tokens"
-	firth-cooc -d "$T/db" --export > "$T/export.fs"
-	firth-glove -q -T 1 --iter 3 < "$T/export.fs" > "$T/piped"
-	run firth-glove -q -T 1 --iter 3 -d "$T/db" -o "$T/direct"
+	command -v firth-shuffle >/dev/null ||
+	    skip "firth-shuffle not on PATH (-d shuffles the export)"
+	firth-cooc -q -d "$T/db" --export | firth-shuffle -q --seed 4 > "$T/export.fs"
+	firth-glove -q -T 1 --iter 3 --seed 4 < "$T/export.fs" > "$T/piped"
+	run firth-glove -q -T 1 --iter 3 --seed 4 -d "$T/db" -o "$T/direct"
 	[ "$status" -eq 0 ]
 	cmp "$T/piped" "$T/direct"
 }
 
-# A stand-in firth-cooc that logs its arguments and exports a fixed stream.
+# Stand-ins for firth-cooc and firth-shuffle that log their arguments;
+# the first exports a fixed stream, the second passes it on unchanged.
 fake_cooc() {	# fake_cooc EXIT-STATUS
 	mkdir -p "$T/fakebin"
 	cat > "$T/fakebin/firth-cooc" <<FAKE
@@ -306,15 +309,21 @@ echo "\$*" > "$T/args"
 cat "$C"
 exit $1
 FAKE
-	chmod +x "$T/fakebin/firth-cooc"
+	cat > "$T/fakebin/firth-shuffle" <<FAKE
+#!/bin/sh
+echo "\$*" > "$T/shuffle-args"
+cat
+FAKE
+	chmod +x "$T/fakebin/firth-cooc" "$T/fakebin/firth-shuffle"
 }
 
-@test "firth-glove -d runs firth-cooc -d DB --export with the vocabulary options" {
+@test "firth-glove -d runs firth-cooc -d DB --export | firth-shuffle with its options and seed" {
 	fake_cooc 0
 	firth-glove -q -T 1 --iter 2 < "$C" > "$T/piped"
 	PATH="$T/fakebin:$PATH" run firth-glove -q -T 1 --iter 2 -d "my db" --min-count 3 --max-vocab 100 -o "$T/direct"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$T/args")" = "-d my db --export --min-count 3 --max-vocab 100 -q" ]
+	[ "$(cat "$T/shuffle-args")" = "--seed 1 -q" ]
 	cmp "$T/piped" "$T/direct"
 }
 
