@@ -94,6 +94,7 @@ struct recs {
 	size_t cap;		/* records mem has room for */
 	uint64_t limit;		/* records allowed in memory */
 	int fd;			/* spool, or -1 */
+	FILE *spool;		/* the stream fd belongs to */
 	char *path;
 	uint64_t end;		/* bytes written to the spool */
 	size_t nchunks, chcap;
@@ -220,9 +221,8 @@ spool_add(struct recs *rs, const struct cooc_rec *r, size_t n)
 static void
 spool_begin(struct recs *rs)
 {
-	FILE *f = cli_tmpfile("glove", &rs->path);
-
-	rs->fd = fileno(f);	/* f stays open: the descriptor is the spool */
+	rs->spool = cli_tmpfile("glove", &rs->path);
+	rs->fd = fileno(rs->spool);	/* used with pread/pwrite only */
 	rs->pend = xmalloc(CHUNK_RECS * sizeof(*rs->pend));
 	rs->zbuf = xmalloc(CHUNK_RECS * REC_MAXENC);
 	spool_add(rs, rs->mem, rs->n);
@@ -906,9 +906,19 @@ main(int argc, char **argv)
 	}
 	train(g, &rs, &st, words);
 	output(g, words);
-	if (rs.fd >= 0)
+	if (rs.fd >= 0) {
+		fclose(rs.spool);
 		cli_tmp_remove(rs.path);
+		free(rs.path);
+	}
 	glove_free(g);
+	for (uint32_t i = 0; i < nwords; i++)
+		free(words[i]);
+	free(words);
+	free(rs.mem);
+	free(rs.off);
+	free(rs.zlen);
+	free(rs.cnt);
 	cli_fclose(stdout, "stdout");
 	return EXIT_OK;
 }
