@@ -1,0 +1,585 @@
+/*
+ * glove.c - the GloVe model (see glove.h for the objective and the
+ * legend V, D, Dp, Vb): initialisation, the AdaGrad update in a fast and
+ * a reference version, the objective and its gradient for the tests, and
+ * checkpoints.
+ *
+ * Checkpoint file (all integers and floats little-endian):
+ *
+ *   off  size  field
+ *     0     8  magic 89 47 4c 56 0d 0a 1a 0a   ("\x89GLV\r\n\x1a\n")
+ *     8     4  version (1)
+ *    12     4  header bytes (112)
+ *    16     4  V           20  4  D
+ *    24     4  Dp          28  4  Vb
+ *    32     4  iterations completed
+ *    36     4  reserved (0)
+ *    40     8  vocabulary fingerprint
+ *    48     8  seed        56  8  generator state
+ *    64     8  records per iteration
+ *    72     8  x_max (f64) 80  8  alpha (f64)
+ *    88     8  eta (f64)   96  8  grad_clip (f64)
+ *   104     8  N, floats that follow (2 nparam)
+ *   112   4 N  the model's one allocation as it is in memory: W, C, bw,
+ *              bc, then their AdaGrad accumulators in the same layout
+ * 112+4N    4  CRC-32 of every byte before it
+ *
+ * For V = 85,072 and D = 50 (Dp = 56) that is 77 MB.
+ */
+#include "glove.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#ifdef __AVX__
+#include <immintrin.h>
+#else
+/* The v8f helpers are static inline: no ABI crosses a call. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+#include "cli.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "glove checkpoints are little-endian; this host is not"
+#endif
+
+/* GLOVE_LANES floats; element-wise + - * / come from GCC's vector
+ * extension, sqrt/min/max from the helpers below. */
+typedef float v8f __attribute__((vector_size(32)));
+
+static const unsigned char ckpt_magic[8] =
+    { 0x89, 'G', 'L', 'V', '\r', '\n', 0x1a, '\n' };
+#define CKPT_HEAD 112
+#define HUGE_PAGE (2u << 20)
+
+static size_t
+round_up(size_t n, size_t k)
+{
+	return (n + k - 1) / k * k;
+}
+
+struct glove *
+glove_new(uint32_t nwords, const struct glove_hyper *h)
+{
+	struct glove *g = xcalloc(1, sizeof(*g));
+	size_t vd, bytes;
+
+	g->nwords = nwords;
+	g->dim = h->dim;
+	g->stride = round_up(h->dim, GLOVE_LANES);
+	g->bstride = round_up(nwords, GLOVE_LANES);
+	g->h = *h;
+	vd = (size_t)nwords * g->stride;
+	g->nparam = 2 * vd + 2 * (size_t)g->bstride;
+	/*
+	 * 2 MiB alignment and MADV_HUGEPAGE: shuffled records touch rows
+	 * at random, and with 4 KiB pages nearly every row costs a TLB miss
+	 * on top of its cache misses.  Only a hint: without transparent huge
+	 * pages it changes nothing.
+	 */
+	bytes = round_up(2 * g->nparam * sizeof(float), HUGE_PAGE);
+	g->mem = aligned_alloc(HUGE_PAGE, bytes);
+	if (g->mem == NULL)
+		cli_die("out of memory for the model (%zu MB for %u words of "
+		    "%u dimensions): try a smaller --max-vocab or "
+		    "--vector-size", bytes >> 20, nwords, h->dim);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(g->mem, bytes, MADV_HUGEPAGE);
+#endif
+	memset(g->mem, 0, bytes);
+	g->w = g->mem;
+	g->c = g->w + vd;
+	g->bw = g->c + vd;
+	g->bc = g->bw + g->bstride;
+	g->gw = g->mem + g->nparam;
+	g->gc = g->gw + vd;
+	g->gbw = g->gc + vd;
+	g->gbc = g->gbw + g->bstride;
+	return g;
+}
+
+void
+glove_free(struct glove *g)
+{
+	if (g == NULL)
+		return;
+	free(g->mem);
+	free(g);
+}
+
+uint64_t
+glove_rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1) with 24 random bits: exact in float. */
+static float
+rng_unit(uint64_t *state)
+{
+	return (glove_rng_next(state) >> 40) * (1.0f / 16777216.0f);
+}
+
+void
+glove_init(struct glove *g, uint64_t *rng)
+{
+	float scale = 1.0f / g->dim;
+	size_t k;
+
+	/* Row by row so the padding lanes stay exactly 0. */
+	for (uint32_t i = 0; i < g->nwords; i++)
+		for (uint32_t d = 0; d < g->dim; d++)
+			g->w[(size_t)i * g->stride + d] =
+			    (rng_unit(rng) - 0.5f) * scale;
+	for (uint32_t i = 0; i < g->nwords; i++)
+		for (uint32_t d = 0; d < g->dim; d++)
+			g->c[(size_t)i * g->stride + d] =
+			    (rng_unit(rng) - 0.5f) * scale;
+	for (uint32_t i = 0; i < g->nwords; i++)
+		g->bw[i] = (rng_unit(rng) - 0.5f) * scale;
+	for (uint32_t i = 0; i < g->nwords; i++)
+		g->bc[i] = (rng_unit(rng) - 0.5f) * scale;
+	for (k = 0; k < g->nparam; k++)
+		g->gw[k] = 1.0f;
+}
+
+double
+glove_weight(const struct glove_hyper *h, double x)
+{
+	return x < h->x_max ? pow(x / h->x_max, h->alpha) : 1.0;
+}
+
+static inline v8f
+v8_splat(float x)
+{
+	return (v8f){ x, x, x, x, x, x, x, x };
+}
+
+#ifdef __AVX__
+static inline v8f
+v8_sqrt(v8f x)
+{
+	return (v8f)_mm256_sqrt_ps((__m256)x);
+}
+
+static inline v8f
+v8_clip(v8f x, v8f lo, v8f hi)
+{
+	return (v8f)_mm256_min_ps(_mm256_max_ps((__m256)x, (__m256)lo),
+	    (__m256)hi);
+}
+#else
+static inline v8f
+v8_sqrt(v8f x)
+{
+	for (int l = 0; l < GLOVE_LANES; l++)
+		x[l] = sqrtf(x[l]);
+	return x;
+}
+
+static inline v8f
+v8_clip(v8f x, v8f lo, v8f hi)
+{
+	for (int l = 0; l < GLOVE_LANES; l++)
+		x[l] = x[l] < lo[l] ? lo[l] : x[l] > hi[l] ? hi[l] : x[l];
+	return x;
+}
+#endif
+
+/*
+ * The fast kernel.  Rows are Dp floats, 32-byte aligned (Dp is a
+ * multiple of 8 and mem is 64-byte aligned), so they are walked as v8f
+ * with no tail; padding lanes hold 0, get gradient 0 and stay 0.  W and
+ * C are different blocks, so the restrict pointers hold even for i == j.
+ */
+int
+glove_update(struct glove *g, uint32_t i, uint32_t j, float x, double *cost)
+{
+	v8f *restrict wi = (v8f *)(g->w + (size_t)i * g->stride);
+	v8f *restrict cj = (v8f *)(g->c + (size_t)j * g->stride);
+	v8f *restrict gwi = (v8f *)(g->gw + (size_t)i * g->stride);
+	v8f *restrict gcj = (v8f *)(g->gc + (size_t)j * g->stride);
+	const uint32_t nv = g->stride / GLOVE_LANES;
+	const float eta = g->h.eta, clip = g->h.grad_clip;
+	v8f acc = v8_splat(0), vfd, veta = v8_splat(eta);
+	v8f lo = v8_splat(-clip), hi = v8_splat(clip);
+	float dot, lx, diff, f, fd, s;
+
+	for (uint32_t k = 0; k < nv; k++)
+		acc += wi[k] * cj[k];
+	dot = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
+	    ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+	lx = logf(x);
+	diff = dot + g->bw[i] + g->bc[j] - lx;
+	if (!isfinite(diff))
+		return 0;
+	f = x < g->h.x_max ? powf(x / (float)g->h.x_max, (float)g->h.alpha) :
+	    1.0f;
+	fd = f * diff;
+	*cost += 0.5 * fd * diff;
+	vfd = v8_splat(fd);
+	for (uint32_t k = 0; k < nv; k++) {
+		v8f u = wi[k], v = cj[k];
+		v8f s1 = v8_clip(vfd * v, lo, hi) * veta;
+		v8f s2 = v8_clip(vfd * u, lo, hi) * veta;
+		wi[k] = u - s1 / v8_sqrt(gwi[k]);
+		cj[k] = v - s2 / v8_sqrt(gcj[k]);
+		gwi[k] += s1 * s1;
+		gcj[k] += s2 * s2;
+	}
+	s = eta * fd;
+	g->bw[i] -= s / sqrtf(g->gbw[i]);
+	g->bc[j] -= s / sqrtf(g->gbc[j]);
+	g->gbw[i] += s * s;
+	g->gbc[j] += s * s;
+	return 1;
+}
+
+/* The same step written plainly, every intermediate in double. */
+int
+glove_update_ref(struct glove *g, uint32_t i, uint32_t j, float x,
+    double *cost)
+{
+	float *wi = g->w + (size_t)i * g->stride;
+	float *cj = g->c + (size_t)j * g->stride;
+	float *gwi = g->gw + (size_t)i * g->stride;
+	float *gcj = g->gc + (size_t)j * g->stride;
+	double dot = 0, diff, fd, s;
+
+	for (uint32_t d = 0; d < g->dim; d++)
+		dot += (double)wi[d] * cj[d];
+	diff = dot + g->bw[i] + g->bc[j] - log(x);
+	if (!isfinite(diff))
+		return 0;
+	fd = glove_weight(&g->h, x) * diff;
+	*cost += 0.5 * fd * diff;
+	for (uint32_t d = 0; d < g->dim; d++) {
+		double u = wi[d], v = cj[d];
+		double s1 = fmin(fmax(fd * v, -g->h.grad_clip),
+		    g->h.grad_clip) * g->h.eta;
+		double s2 = fmin(fmax(fd * u, -g->h.grad_clip),
+		    g->h.grad_clip) * g->h.eta;
+		wi[d] = u - s1 / sqrt(gwi[d]);
+		cj[d] = v - s2 / sqrt(gcj[d]);
+		gwi[d] += s1 * s1;
+		gcj[d] += s2 * s2;
+	}
+	s = g->h.eta * fd;
+	g->bw[i] -= s / sqrt(g->gbw[i]);
+	g->bc[j] -= s / sqrt(g->gbc[j]);
+	g->gbw[i] += s * s;
+	g->gbc[j] += s * s;
+	return 1;
+}
+
+/*
+ * Records ahead whose rows are prefetched.  Shuffled records touch rows
+ * at random, and with a vocabulary of tens of thousands the model (tens
+ * of MB) is far out of cache: without prefetching each record waits on
+ * its cache misses one after another.
+ */
+#ifndef GLOVE_AHEAD
+#define GLOVE_AHEAD 8
+#endif
+
+static inline void
+prefetch_row(const float *row, size_t bytes)
+{
+	const char *p = (const char *)row;
+
+	for (size_t b = 0; b < bytes; b += 64)
+		__builtin_prefetch(p + b, 1, 3);
+	__builtin_prefetch(p + bytes - 1, 1, 3);
+}
+
+static inline void
+prefetch_record(const struct glove *g, const struct cooc_rec *r)
+{
+	size_t bytes = g->stride * sizeof(float);
+	size_t oi = (size_t)r->w1 * g->stride, oj = (size_t)r->w2 * g->stride;
+
+	prefetch_row(g->w + oi, bytes);
+	prefetch_row(g->gw + oi, bytes);
+	prefetch_row(g->c + oj, bytes);
+	prefetch_row(g->gc + oj, bytes);
+	__builtin_prefetch(g->bw + r->w1, 1, 3);
+	__builtin_prefetch(g->gbw + r->w1, 1, 3);
+	__builtin_prefetch(g->bc + r->w2, 1, 3);
+	__builtin_prefetch(g->gbc + r->w2, 1, 3);
+}
+
+size_t
+glove_train(struct glove *g, const struct cooc_rec *r, size_t n,
+    double *cost)
+{
+	double sum = 0;
+	size_t k;
+
+	for (k = 0; k < n && k < GLOVE_AHEAD; k++)
+		prefetch_record(g, &r[k]);
+	for (k = 0; k < n; k++) {
+		if (k + GLOVE_AHEAD < n)
+			prefetch_record(g, &r[k + GLOVE_AHEAD]);
+		if (!glove_update(g, r[k].w1, r[k].w2, r[k].x, &sum))
+			break;
+	}
+	*cost = sum;
+	return k;
+}
+
+size_t
+glove_train_ref(struct glove *g, const struct cooc_rec *r, size_t n,
+    double *cost)
+{
+	double sum = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!glove_update_ref(g, r[k].w1, r[k].w2, r[k].x, &sum))
+			break;
+	*cost = sum;
+	return k;
+}
+
+double
+glove_objective(const struct glove *g, const struct cooc_rec *r, size_t n)
+{
+	double sum = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const float *wi = g->w + (size_t)r[k].w1 * g->stride;
+		const float *cj = g->c + (size_t)r[k].w2 * g->stride;
+		double diff = g->bw[r[k].w1] + g->bc[r[k].w2] - log(r[k].x);
+
+		for (uint32_t d = 0; d < g->dim; d++)
+			diff += (double)wi[d] * cj[d];
+		sum += 0.5 * glove_weight(&g->h, r[k].x) * diff * diff;
+	}
+	return sum;
+}
+
+void
+glove_gradient(const struct glove *g, const struct cooc_rec *r, size_t n,
+    double *grad)
+{
+	size_t vd = (size_t)g->nwords * g->stride;
+	double *gw = grad, *gc = grad + vd, *gbw = gc + vd;
+	double *gbc = gbw + g->bstride;
+
+	memset(grad, 0, g->nparam * sizeof(double));
+	for (size_t k = 0; k < n; k++) {
+		size_t oi = (size_t)r[k].w1 * g->stride;
+		size_t oj = (size_t)r[k].w2 * g->stride;
+		double diff = g->bw[r[k].w1] + g->bc[r[k].w2] - log(r[k].x);
+		double fd;
+
+		for (uint32_t d = 0; d < g->dim; d++)
+			diff += (double)g->w[oi + d] * g->c[oj + d];
+		fd = glove_weight(&g->h, r[k].x) * diff;
+		/* dJ/dw_i = f diff c_j, dJ/dc_j = f diff w_i, biases f diff */
+		for (uint32_t d = 0; d < g->dim; d++) {
+			gw[oi + d] += fd * g->c[oj + d];
+			gc[oj + d] += fd * g->w[oi + d];
+		}
+		gbw[r[k].w1] += fd;
+		gbc[r[k].w2] += fd;
+	}
+}
+
+size_t
+glove_check_finite(const struct glove *g)
+{
+	for (size_t k = 0; k < 2 * g->nparam; k++)
+		if (!isfinite(g->mem[k]))
+			return k;
+	return SIZE_MAX;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void
+putf64(unsigned char *p, double v)
+{
+	memcpy(p, &v, 8);
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static double
+getf64(const unsigned char *p)
+{
+	double v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* crc32 takes a uInt length: feed big buffers in pieces. */
+static uLong
+crc_update(uLong crc, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n > 0) {
+		uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
+		crc = crc32(crc, b, k);
+		b += k;
+		n -= k;
+	}
+	return crc;
+}
+
+void
+glove_save(const struct glove *g, const struct glove_state *st,
+    const char *path)
+{
+	unsigned char head[CKPT_HEAD], tail[4];
+	size_t nfloat = 2 * g->nparam, plen = strlen(path) + 16;
+	char *tmp = xmalloc(plen);
+	uLong crc;
+	FILE *f;
+	int fd;
+
+	memset(head, 0, sizeof(head));
+	memcpy(head, ckpt_magic, 8);
+	put32(head + 8, GLOVE_CKPT_VERSION);
+	put32(head + 12, CKPT_HEAD);
+	put32(head + 16, g->nwords);
+	put32(head + 20, g->dim);
+	put32(head + 24, g->stride);
+	put32(head + 28, g->bstride);
+	put32(head + 32, st->iter);
+	put64(head + 40, st->fingerprint);
+	put64(head + 48, st->seed);
+	put64(head + 56, st->rng);
+	put64(head + 64, st->records);
+	putf64(head + 72, g->h.x_max);
+	putf64(head + 80, g->h.alpha);
+	putf64(head + 88, g->h.eta);
+	putf64(head + 96, g->h.grad_clip);
+	put64(head + 104, nfloat);
+	crc = crc32(0L, Z_NULL, 0);
+	crc = crc_update(crc, head, sizeof(head));
+	crc = crc_update(crc, g->mem, nfloat * sizeof(float));
+	put32(tail, (uint32_t)crc);
+
+	/* Beside the target, so rename(2) is atomic (same file system). */
+	snprintf(tmp, plen, "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		cli_die("cannot create a checkpoint beside %s: %s", path,
+		    strerror(errno));
+	cli_atexit_unlink(tmp);
+	f = fdopen(fd, "wb");
+	if (f == NULL)
+		cli_die("%s: %s", tmp, strerror(errno));
+	xfwrite(head, 1, sizeof(head), f, tmp);
+	xfwrite(g->mem, sizeof(float), nfloat, f, tmp);
+	xfwrite(tail, 1, 4, f, tmp);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		cli_die("write error on %s: %s", tmp, strerror(errno));
+	if (fclose(f) != 0)
+		cli_die("write error on %s: %s", tmp, strerror(errno));
+	if (rename(tmp, path) != 0)
+		cli_die("cannot rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+	cli_atexit_forget(tmp);
+	free(tmp);
+}
+
+static void
+ckpt_read(FILE *f, void *p, size_t n, const char *path)
+{
+	if (fread(p, 1, n, f) != n)
+		cli_die("%s: %s", path, ferror(f) ? strerror(errno) :
+		    "checkpoint truncated (was the run killed while "
+		    "copying it?)");
+}
+
+struct glove *
+glove_load(const char *path, struct glove_state *st)
+{
+	unsigned char head[CKPT_HEAD], tail[4];
+	struct glove_hyper h;
+	struct glove *g;
+	uint32_t nwords, ver;
+	uLong crc;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		cli_die("cannot open checkpoint %s: %s", path, strerror(errno));
+	if (fread(head, 1, sizeof(head), f) != sizeof(head) ||
+	    memcmp(head, ckpt_magic, 8) != 0)
+		cli_die("%s: not a firth-glove checkpoint", path);
+	ver = get32(head + 8);
+	if (ver != GLOVE_CKPT_VERSION || get32(head + 12) != CKPT_HEAD)
+		cli_die("%s: checkpoint version %u, this firth-glove reads "
+		    "version %d", path, ver, GLOVE_CKPT_VERSION);
+	nwords = get32(head + 16);
+	h.dim = get32(head + 20);
+	h.x_max = getf64(head + 72);
+	h.alpha = getf64(head + 80);
+	h.eta = getf64(head + 88);
+	h.grad_clip = getf64(head + 96);
+	if (nwords == 0 || nwords > STREAM_MAX_VOCAB || h.dim == 0 ||
+	    h.dim > STREAM_MAX_DIM || !(h.x_max > 0) || !(h.eta > 0) ||
+	    !isfinite(h.alpha) || !(h.grad_clip > 0))
+		cli_die("%s: damaged checkpoint header", path);
+	g = glove_new(nwords, &h);
+	if (get32(head + 24) != g->stride || get32(head + 28) != g->bstride ||
+	    get64(head + 104) != 2 * g->nparam)
+		cli_die("%s: damaged checkpoint header (sizes disagree)", path);
+	st->iter = get32(head + 32);
+	st->fingerprint = get64(head + 40);
+	st->seed = get64(head + 48);
+	st->rng = get64(head + 56);
+	st->records = get64(head + 64);
+	ckpt_read(f, g->mem, 2 * g->nparam * sizeof(float), path);
+	ckpt_read(f, tail, 4, path);
+	crc = crc32(0L, Z_NULL, 0);
+	crc = crc_update(crc, head, sizeof(head));
+	crc = crc_update(crc, g->mem, 2 * g->nparam * sizeof(float));
+	if ((uint32_t)crc != get32(tail))
+		cli_die("%s: checkpoint CRC mismatch (damaged file)", path);
+	if (fgetc(f) != EOF)
+		cli_die("%s: trailing bytes after the checkpoint", path);
+	fclose(f);
+	return g;
+}
