@@ -231,7 +231,7 @@ check_reader(void)
 	ok(strcmp(out, "") == 0, "only blank lines and -DOCSTART-: no "
 	    "sentences");
 	read_all("A\nb\n\nc\n", 0, 0, out, sizeof(out));
-	ok(strcmp(out, "A/|b/|c/|") == 0, "untagged CoNLL for prediction: a "
+	ok(strcmp(out, "A/ b/|c/|") == 0, "untagged CoNLL for prediction: a "
 	    "token alone is fine: %s", out);
 	read_all("The cat  sat\r\n\n  Oh\n", 0, 1, out, sizeof(out));
 	ok(strcmp(out, "The/ cat/ sat/|Oh/|") == 0, "token text: a sentence "
