@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -292,9 +293,15 @@ model_save(const struct model *md, const char *path)
 
 	snprintf(tmp, n, "%s.tmpXXXXXX", path);
 	int fd = mkstemp(tmp);
-	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL)
+	if (fd < 0)
 		cli_die("cannot create %s: %s", tmp, strerror(errno));
 	cli_atexit_unlink(tmp);
+	/* mkstemp makes the file 0600; a model is as readable as any
+	 * file the user creates (0666 less the umask). */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || (f = fdopen(fd, "wb")) == NULL)
+		cli_die("cannot create %s: %s", tmp, strerror(errno));
 	put_bytes(f, MODEL_MAGIC, 8, &crc);
 	put_u32(f, MODEL_VERSION, &crc);
 	put_u32(f, md->m, &crc);
