@@ -109,8 +109,8 @@ usage(FILE *f)
 	    "      --seed N           random seed (default 1)\n"
 	    "predict options:\n"
 	    "  -t, --text             input is token text (a sentence a line)\n"
-	    "common: -q, --quiet, -v, --verbose (train: -v VECTORS), -h, "
-	    "--help, --version\n");
+	    "common: -q, --quiet, --verbose, -h, --help, --version "
+	    "(-v names the vectors)\n");
 }
 
 /* ---- words and windows ------------------------------------------------ */
