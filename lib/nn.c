@@ -12,7 +12,8 @@
  *   delta[l] = dJ/da[l] * f'(z[l])        (elementwise, hidden layers)
  *
  * f' is computed from the activation's output: tanh' = 1 - a^2,
- * sigmoid' = a (1 - a), relu' = [a > 0].  Dropout masks multiply both ways.
+ * sigmoid' = a (1 - a), relu' = [a > 0].  Dropout masks multiply both
+ * ways; the derivative is taken of the output before the mask scaled it.
  */
 #include "nn.h"
 
@@ -116,23 +117,36 @@ activate(int act, float *a, size_t n)
 	}
 }
 
-/* g *= f'(z), with f' from the output a. */
+/*
+ * g *= m f'(z) for the n units of a hidden layer, with f' computed from
+ * the layer's stored output a = m f(z), m the dropout mask (0 or
+ * 1/(1-drop); 1 without dropout).  The derivative needs f(z) itself, so a
+ * kept unit's output is divided by its mask first: taking 1 - a^2 of the
+ * scaled output would be wrong for tanh and sigmoid.
+ */
 static void
-activate_back(int act, const float *a, float *g, size_t n)
+activate_back(int act, const float *a, const float *m, float *g, size_t n)
 {
-	switch (act) {
-	case NN_TANH:
-		for (size_t i = 0; i < n; i++)
-			g[i] *= 1 - a[i] * a[i];
-		break;
-	case NN_SIGMOID:
-		for (size_t i = 0; i < n; i++)
-			g[i] *= a[i] * (1 - a[i]);
-		break;
-	default:
-		for (size_t i = 0; i < n; i++)
-			g[i] *= a[i] > 0;
-		break;
+	for (size_t i = 0; i < n; i++) {
+		float y, d;
+
+		if (m[i] == 0) {
+			g[i] = 0;
+			continue;
+		}
+		y = a[i] / m[i];
+		switch (act) {
+		case NN_TANH:
+			d = 1 - y * y;
+			break;
+		case NN_SIGMOID:
+			d = y * (1 - y);
+			break;
+		default:
+			d = y > 0;
+			break;
+		}
+		g[i] *= m[i] * d;
 	}
 }
 
@@ -245,10 +259,8 @@ nn_backward(const struct nn *net, struct nn_work *w, int B, float *grad)
 
 		if (l + 1 < net->L) {
 			/* through dropout, then the activation */
-			for (size_t i = 0; i < (size_t)B * out; i++)
-				delta[i] *= w->mask[l + 1][i];
-			activate_back(net->act, w->a[l + 1], delta,
-			    (size_t)B * out);
+			activate_back(net->act, w->a[l + 1], w->mask[l + 1],
+			    delta, (size_t)B * out);
 		}
 		/* dW += delta^T a[l];  db += column sums of delta */
 		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in,
@@ -273,10 +285,8 @@ nn_backward_ref(const struct nn *net, struct nn_work *w, int B, float *grad)
 		float *delta = w->g[l + 1];
 
 		if (l + 1 < net->L) {
-			for (size_t i = 0; i < (size_t)B * out; i++)
-				delta[i] *= w->mask[l + 1][i];
-			activate_back(net->act, w->a[l + 1], delta,
-			    (size_t)B * out);
+			activate_back(net->act, w->a[l + 1], w->mask[l + 1],
+			    delta, (size_t)B * out);
 		}
 		for (int o = 0; o < out; o++)
 			for (int k = 0; k < in; k++) {

@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -108,8 +109,8 @@ usage(FILE *f)
 	    "      --seed N           random seed (default 1)\n"
 	    "predict options:\n"
 	    "  -t, --text             input is token text (a sentence a line)\n"
-	    "common: -q, --quiet, -v, --verbose (train: -v VECTORS), -h, "
-	    "--help, --version\n");
+	    "common: -q, --quiet, --verbose, -h, --help, --version "
+	    "(-v names the vectors)\n");
 }
 
 /* ---- words and windows ------------------------------------------------ */
@@ -176,6 +177,7 @@ struct windows {
 	uint32_t *row;		/* [n][W] */
 	signed char *shape;	/* [n][W] */
 	int *y;			/* [n] tag index, -1 unknown tag */
+	unsigned char *eos;	/* [n] 1 on a sentence's last token */
 };
 
 static void
@@ -191,6 +193,7 @@ windows_add(struct windows *ws, const struct model *md,
 			    sizeof(uint32_t));
 			ws->shape = xreallocarray(ws->shape, ws->cap * W, 1);
 			ws->y = xreallocarray(ws->y, ws->cap, sizeof(int));
+			ws->eos = xreallocarray(ws->eos, ws->cap, 1);
 		}
 		for (int k = -md->m; k <= md->m; k++) {
 			size_t at = ws->n * W + (k + md->m);
@@ -203,6 +206,7 @@ windows_add(struct windows *ws, const struct model *md,
 				ws->shape[at] = (signed char)shape_of(s->tok[j]);
 			}
 		}
+		ws->eos[ws->n] = i == s->n - 1;
 		ws->y[ws->n++] = y != NULL ? y[i] : -1;
 	}
 }
@@ -213,6 +217,7 @@ windows_free(struct windows *ws)
 	free(ws->row);
 	free(ws->shape);
 	free(ws->y);
+	free(ws->eos);
 	memset(ws, 0, sizeof(*ws));
 }
 
@@ -292,9 +297,15 @@ model_save(const struct model *md, const char *path)
 
 	snprintf(tmp, n, "%s.tmpXXXXXX", path);
 	int fd = mkstemp(tmp);
-	if (fd < 0 || (f = fdopen(fd, "wb")) == NULL)
+	if (fd < 0)
 		cli_die("cannot create %s: %s", tmp, strerror(errno));
 	cli_atexit_unlink(tmp);
+	/* mkstemp makes the file 0600; a model is as readable as any
+	 * file the user creates (0666 less the umask). */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || (f = fdopen(fd, "wb")) == NULL)
+		cli_die("cannot create %s: %s", tmp, strerror(errno));
 	put_bytes(f, MODEL_MAGIC, 8, &crc);
 	put_u32(f, MODEL_VERSION, &crc);
 	put_u32(f, md->m, &crc);
@@ -574,7 +585,6 @@ static double
 score_windows(const struct model *md, const struct windows *ws,
     const int *pred, struct conll_score *sc)
 {
-	int W = 2 * md->m + 1;
 	char **g = xcalloc(ws->n + 1, sizeof(char *));
 	char **q = xcalloc(ws->n + 1, sizeof(char *));
 	size_t start = 0;
@@ -584,10 +594,9 @@ score_windows(const struct model *md, const struct windows *ws,
 	for (size_t i = 0; i < ws->n; i++) {
 		g[i] = ws->y[i] >= 0 ? md->tags[ws->y[i]] : "O";
 		q[i] = md->tags[pred[i]];
-		/* a sentence ends where the right neighbour is </s> */
-		if (ws->row[i * W + md->m + 1] == md->V + 2 || md->m == 0) {
-			if (md->m == 0 && i + 1 < ws->n)
-				continue;
+		/* phrases never run across a sentence end (with --window
+		 * 0 there is no </s> neighbour to tell where that is) */
+		if (ws->eos[i]) {
 			conll_score_add(sc, g + start, q + start,
 			    (int)(i + 1 - start));
 			start = i + 1;

@@ -1,0 +1,254 @@
+/*
+ * test_conll.c - checks of lib/conll.c (TAP on stdout): phrase scoring of
+ * hand-made IOB1, IOB2 and IOBES sequences whose phrase counts were
+ * worked out by hand with conlleval's rules, and the CoNLL reader on
+ * small in-memory files (-DOCSTART- anywhere, blank lines, CRLF, token
+ * text, a missing tag column).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conll.h"
+
+static int ntest, nfail;
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	ntest++;
+	if (!cond)
+		nfail++;
+	printf("%sok %d - ", cond ? "" : "not ", ntest);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Split a space-separated tag string into at most 32 tags. */
+static int
+split(char *s, char **out)
+{
+	int n = 0;
+
+	for (char *p = strtok(s, " "); p != NULL && n < 32;
+	    p = strtok(NULL, " "))
+		out[n++] = p;
+	return n;
+}
+
+/*
+ * Score pred against gold (one sentence each) and compare the overall
+ * gold / found / correct phrase counts with the hand-made ones.
+ */
+static void
+score(const char *what, const char *gold, const char *pred, int ng, int nf,
+    int nc)
+{
+	char gbuf[256], pbuf[256], *g[32], *q[32];
+	struct conll_score sc;
+	int n1, n2;
+	int64_t G = 0, F = 0, C = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	snprintf(gbuf, sizeof(gbuf), "%s", gold);
+	snprintf(pbuf, sizeof(pbuf), "%s", pred);
+	n1 = split(gbuf, g);
+	n2 = split(pbuf, q);
+	if (n1 != n2) {
+		ok(0, "%s: test has %d gold and %d predicted tags", what, n1,
+		    n2);
+		return;
+	}
+	conll_score_add(&sc, g, q, n1);
+	for (int t = 0; t < sc.ntypes; t++) {
+		G += sc.gold[t];
+		F += sc.found[t];
+		C += sc.correct[t];
+	}
+	ok(G == ng && F == nf && C == nc, "%s: gold %lld (want %d), found "
+	    "%lld (want %d), correct %lld (want %d)", what, (long long)G, ng,
+	    (long long)F, nf, (long long)C, nc);
+}
+
+static void
+check_scoring(void)
+{
+	/* IOB1: B- only separates two adjacent phrases of one type */
+	score("IOB1 'I-PER I-PER B-PER' is 2 phrases",
+	    "I-PER I-PER B-PER", "I-PER I-PER B-PER", 2, 2, 2);
+	score("IOB2 'B-PER I-PER B-PER' is 2 phrases",
+	    "B-PER I-PER B-PER", "B-PER I-PER B-PER", 2, 2, 2);
+	score("IOB1 and IOB2 spellings of the same phrases agree",
+	    "I-PER I-PER B-PER O I-LOC", "B-PER I-PER B-PER O B-LOC",
+	    3, 3, 3);
+	score("a type switch inside an I- run starts a new phrase",
+	    "I-ORG I-ORG I-LOC I-LOC", "I-ORG I-ORG I-ORG I-ORG", 2, 1, 0);
+	score("a phrase at the sentence end is closed and counted",
+	    "O O B-MISC I-MISC", "O O B-MISC I-MISC", 1, 1, 1);
+	score("a one-token phrase at the end is counted",
+	    "O O O I-LOC", "O O O O", 1, 0, 0);
+	score("a right start but a wrong end is not correct",
+	    "B-PER I-PER O", "B-PER O O", 1, 1, 0);
+	score("a right span but a wrong type is not correct",
+	    "B-PER I-PER O", "B-ORG I-ORG O", 1, 1, 0);
+	score("a predicted phrase too long is not correct",
+	    "B-LOC O O", "B-LOC I-LOC O", 1, 1, 0);
+	score("IOB2: I- after O starts a phrase (as conlleval does)",
+	    "O I-PER I-PER O", "O B-PER I-PER O", 1, 1, 1);
+	score("IOBES: S- and E- close phrases",
+	    "S-PER B-LOC E-LOC S-LOC O", "S-PER B-LOC E-LOC S-LOC O",
+	    3, 3, 3);
+	score("all O: no phrases", "O O O", "O O O", 0, 0, 0);
+	score("mixed: 4 gold, 4 found, 2 correct",
+	    "B-PER I-PER O B-LOC O B-ORG I-ORG B-MISC",
+	    "B-PER I-PER O B-ORG O B-ORG O B-MISC", 4, 4, 2);
+
+	/* token accuracy and per-type P/R/F over two sentences */
+	struct conll_score sc;
+	char a[] = "B-PER I-PER O B-LOC", b[] = "B-PER O O B-LOC";
+	char c[] = "O B-PER", d[] = "O B-PER";
+	char *g[8], *q[8];
+	double p, r, f;
+	int n;
+
+	memset(&sc, 0, sizeof(sc));
+	n = split(a, g);
+	split(b, q);
+	conll_score_add(&sc, g, q, n);
+	n = split(c, g);
+	split(d, q);
+	conll_score_add(&sc, g, q, n);
+	ok(sc.tokens == 6 && sc.tokens_correct == 5, "token counts over two "
+	    "sentences: %lld of %lld right", (long long)sc.tokens_correct,
+	    (long long)sc.tokens);
+	/* overall: gold 3, found 3, correct 2: P = R = F = 66.67 */
+	conll_score_prf(&sc, -1, &p, &r, &f);
+	ok(p > 66.66 && p < 66.67 && r > 66.66 && r < 66.67 && f > 66.66 &&
+	    f < 66.67, "overall P %.2f R %.2f F %.2f (by hand 66.67 each)",
+	    p, r, f);
+	/* PER: gold 2, found 2, correct 1; LOC: 1 of 1 */
+	int per = strcmp(sc.type[0], "PER") == 0 ? 0 : 1;
+	conll_score_prf(&sc, per, &p, &r, &f);
+	ok(p == 50 && r == 50 && f == 50, "PER P %.2f R %.2f F %.2f (by hand "
+	    "50 each)", p, r, f);
+	conll_score_prf(&sc, 1 - per, &p, &r, &f);
+	ok(p == 100 && r == 100 && f == 100, "LOC P R F all 100 (%.2f)", f);
+	memset(&sc, 0, sizeof(sc));
+	conll_score_prf(&sc, -1, &p, &r, &f);
+	ok(p == 0 && r == 0 && f == 0, "no phrases at all: P = R = F = 0, "
+	    "not a division by zero");
+}
+
+/* Read every sentence of text; returns them joined "tok/tag tok/tag|...". */
+static void
+read_all(const char *text, int tagged, int astext, char *out, size_t cap)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct conll_reader *r = conll_open(f, "mem", tagged, astext);
+	struct conll_sent s = { 0 };
+	size_t len = 0;
+
+	out[0] = '\0';
+	while (conll_next(r, &s)) {
+		for (int i = 0; i < s.n; i++)
+			len += snprintf(out + len, cap - len, "%s%s/%s",
+			    i ? " " : "", s.tok[i], s.tag[i]);
+		len += snprintf(out + len, cap - len, "|");
+	}
+	conll_close(r);
+	conll_sent_free(&s);
+	fclose(f);
+}
+
+static jmp_buf died;
+
+static void
+on_die(void)
+{
+	longjmp(died, 1);
+}
+
+/* Expect the reader to die on text with a message containing want. */
+static void
+read_dies(const char *what, const char *text, const char *want)
+{
+	char out[1024], msg[512] = "";
+	FILE *err = tmpfile();
+	int saved = dup(2), dead = 0;
+
+	fflush(stderr);
+	dup2(fileno(err), 2);
+	cli_die_hook = on_die;
+	if (setjmp(died) == 0)
+		read_all(text, 1, 0, out, sizeof(out));
+	else
+		dead = 1;
+	cli_die_hook = NULL;
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(err);
+	size_t n = fread(msg, 1, sizeof(msg) - 1, err);
+	msg[n] = '\0';
+	fclose(err);
+	if (n > 0 && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	ok(dead && strstr(msg, want) != NULL, "%s: \"%s\"", what, msg);
+}
+
+static void
+check_reader(void)
+{
+	char out[1024];
+
+	read_all("-DOCSTART- -X- O O\n\nEU NNP B-ORG\nrejects VBZ O\n\n"
+	    "Peter NNP B-PER\n", 1, 0, out, sizeof(out));
+	ok(strcmp(out, "EU/B-ORG rejects/O|Peter/B-PER|") == 0,
+	    "token = first column, tag = last, sentences split at blank "
+	    "lines, no final blank line needed: %s", out);
+	read_all("A x B-PER\n-DOCSTART- -X- O O\nB x I-PER\n\n\n\n"
+	    "-DOCSTART- -X- O O\n\nC x O\n-DOCSTART- -X- O O\n", 1, 0, out,
+	    sizeof(out));
+	ok(strcmp(out, "A/B-PER B/I-PER|C/O|") == 0, "-DOCSTART- is ignored "
+	    "wherever it stands, runs of blank lines are one break: %s",
+	    out);
+	read_all("\r\nA B-LOC\r\nb O\r\n\r\nC O\r\n", 1, 0, out, sizeof(out));
+	ok(strcmp(out, "A/B-LOC b/O|C/O|") == 0, "CRLF line ends: %s", out);
+	read_all("A\tNNP\tB-LOC\n  \t\nb  VB   O  \n", 1, 0, out, sizeof(out));
+	ok(strcmp(out, "A/B-LOC|b/O|") == 0, "tabs and runs of spaces "
+	    "separate columns; a whitespace-only line is a blank: %s", out);
+	read_all("", 1, 0, out, sizeof(out));
+	ok(strcmp(out, "") == 0, "empty input: no sentences");
+	read_all("\n\n-DOCSTART- -X- O O\n\n", 1, 0, out, sizeof(out));
+	ok(strcmp(out, "") == 0, "only blank lines and -DOCSTART-: no "
+	    "sentences");
+	read_all("A\nb\n\nc\n", 0, 0, out, sizeof(out));
+	ok(strcmp(out, "A/ b/|c/|") == 0, "untagged CoNLL for prediction: a "
+	    "token alone is fine: %s", out);
+	read_all("The cat  sat\r\n\n  Oh\n", 0, 1, out, sizeof(out));
+	ok(strcmp(out, "The/ cat/ sat/|Oh/|") == 0, "token text: a sentence "
+	    "a line, blank lines skipped: %s", out);
+	read_dies("a token without a tag column is an error",
+	    "A NNP B-PER\nb\n", "mem:2: a token without a tag column");
+	read_dies("a line with fewer columns than the first is an error",
+	    "A NNP NP B-PER\nb NN O\n", "mem:2: 3 columns where earlier "
+	    "lines had 4");
+}
+
+int
+main(void)
+{
+	cli_init(1, (char *[]){ "test_conll", NULL });
+	check_scoring();
+	check_reader();
+	printf("1..%d\n", ntest);
+	return nfail != 0;
+}
