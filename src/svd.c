@@ -29,7 +29,7 @@ static int64_t opt_min_count = 5;
 static int opt_weight = WEIGHT_PPMI, opt_format = VEC_FIRTH, opt_context;
 static double opt_shift = 1, opt_cds = 0.75, opt_cap, opt_eig = 0.5;
 static uint32_t opt_dim = 300, opt_oversample = 10;
-static int opt_power = 2, opt_threads = 2;
+static int opt_power = 3, opt_threads = 2;
 static uint64_t opt_seed = 1, opt_mem;
 
 static void
@@ -60,7 +60,7 @@ usage(FILE *f)
 	    "      --cap X          cap every count at X first (default none)\n"
 	    "  -k, --dim K          dimensions (default 300)\n"
 	    "      --oversample P   extra random directions (default 10)\n"
-	    "      --power Q        power iterations (default 2)\n"
+	    "      --power Q        power iterations (default 3)\n"
 	    "      --eig P          vectors are U S^P, P in [0, 1] "
 	    "(default 0.5)\n"
 	    "      --add-context    write W + C, C = V S^P\n"

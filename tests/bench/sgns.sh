@@ -55,7 +55,13 @@ echo "bench sgns: words/thread/s (shared negatives, 1 epoch) = $(rate_of "$tmp/l
 echo "bench sgns: words/cpu-s (shared negatives, 1 epoch) = $r1"
 echo "bench sgns: speed-up of shared negatives, per CPU second = $(awk -v a="$r1" -v b="$r0" 'BEGIN { printf "%.2f", a / b }')"
 
+# The issue's figures use GloVe's evaluate.py convention: questions
+# lower-cased (-i), the whole vocabulary, unknown words skipped.
 if command -v firth-eval > /dev/null && [ -f "$shared/analogy/questions-words.txt" ]; then
-	firth-eval analogy "$shared/analogy/questions-words.txt" < "$tmp/vec.bin" 2>&1 |
-	    sed 's/^/bench sgns: analogy: /' || true
+	firth-eval analogy -p glove -i -v "$tmp/vec.bin" \
+	    "$shared/analogy/questions-words.txt" 2>&1 |
+	    sed -n 's/^/bench sgns: analogy: /; /semantic\|syntactic\|total/p' || true
+	firth-eval similarity -v "$tmp/vec.bin" \
+	    "$shared/similarity/EN-WS-353-ALL.txt" 2>&1 |
+	    sed 's/^/bench sgns: ws353: /' || true
 fi
