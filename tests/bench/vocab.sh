@@ -79,3 +79,13 @@ echo "bench vocab: wall time / wc -w: listing $(ratio "$list" "$ref")," \
     "-d $(ratio "$db" "$ref")"
 echo "bench vocab: CPU time / wc -w: listing $(ratio "$listcpu" "$refcpu")," \
     "-d $(ratio "$dbcpu" "$refcpu")"
+
+# GloVe's vocab_count in the same run, when GLOVE_VOCAB_COUNT names a
+# build of it (not part of firth; the issue quotes about 1.0 s for it).
+if [ -n "${GLOVE_VOCAB_COUNT:-}" ] && [ -x "$GLOVE_VOCAB_COUNT" ]; then
+	timed "GloVe vocab_count (reference)" "$GLOVE_VOCAB_COUNT"
+	echo "bench vocab: firth-vocab listing / GloVe vocab_count:" \
+	    "wall $(ratio "$list" "$secs"), CPU $(ratio "$listcpu" "$cpu")"
+else
+	echo "bench vocab: GloVe reference skipped (set GLOVE_VOCAB_COUNT to its vocab_count)"
+fi
