@@ -5,32 +5,13 @@
  * small in-memory files (-DOCSTART- anywhere, blank lines, CRLF, token
  * text, a missing tag column).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "conll.h"
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 /* Split a space-separated tag string into at most 32 tags. */
 static int
@@ -168,40 +149,18 @@ read_all(const char *text, int tagged, int astext, char *out, size_t cap)
 	fclose(f);
 }
 
-static jmp_buf died;
-
-static void
-on_die(void)
-{
-	longjmp(died, 1);
-}
-
 /* Expect the reader to die on text with a message containing want. */
 static void
 read_dies(const char *what, const char *text, const char *want)
 {
-	char out[1024], msg[512] = "";
-	FILE *err = tmpfile();
-	int saved = dup(2), dead = 0;
+	char out[1024];
+	int dead;
 
-	fflush(stderr);
-	dup2(fileno(err), 2);
-	cli_die_hook = on_die;
-	if (setjmp(died) == 0)
+	TRY
 		read_all(text, 1, 0, out, sizeof(out));
-	else
-		dead = 1;
-	cli_die_hook = NULL;
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(err);
-	size_t n = fread(msg, 1, sizeof(msg) - 1, err);
-	msg[n] = '\0';
-	fclose(err);
-	if (n > 0 && msg[n - 1] == '\n')
-		msg[n - 1] = '\0';
-	ok(dead && strstr(msg, want) != NULL, "%s: \"%s\"", what, msg);
+	dead = CATCH_END();
+	ok(dead && strstr(tap_errmsg, want) != NULL, "%s: \"%.*s\"", what,
+	    tap_msglen(), tap_errmsg);
 }
 
 static void
@@ -249,6 +208,5 @@ main(void)
 	cli_init(1, (char *[]){ "test_conll", NULL });
 	check_scoring();
 	check_reader();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

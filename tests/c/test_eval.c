@@ -6,7 +6,6 @@
  * reads.  Prints TAP.
  */
 #include <math.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,37 +14,19 @@
 #include "cli.h"
 #include "pca.h"
 #include "simil.h"
+#include "tap.h"
 #include "vecio.h"
 
-static int nt, nfail;
-static jmp_buf die_jmp;
-
-static void
-ok(int cond, const char *what)
-{
-	nt++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", nt, what);
-}
-
-static void
-die_hook(void)
-{
-	longjmp(die_jmp, 1);
-}
-
-/* Does reading text s (as format) die?  Messages go to stderr. */
+/* Does reading text s (as format) die?  The message is in tap_errmsg. */
 static int
 read_dies(const char *s, int format)
 {
 	FILE *f = fmemopen((void *)s, strlen(s), "rb");
-	volatile int died = 0;
+	int died;
 
-	if (setjmp(die_jmp) == 0)
+	TRY
 		vec_free(vec_read(f, "test", format));
-	else
-		died = 1;
+	died = CATCH_END();
 	fclose(f);
 	return died;
 }
@@ -207,7 +188,7 @@ test_vecio(void)
 		    memcmp(vs->v, m, sizeof(m)) == 0;
 		snprintf(what, sizeof(what), "vecio: %s round trip is exact "
 		    "and detected", fmts[i]);
-		ok(same, what);
+		ok(same, "%s", what);
 		vec_free(vs);
 		free(buf);
 	}
@@ -246,11 +227,10 @@ test_vecio(void)
 	    "header dies");
 	char *bad[] = { "two words" };
 	f = open_memstream(&buf, &len);
-	volatile int died = 0;
-	if (setjmp(die_jmp) == 0)
+	int died;
+	TRY
 		vec_write(f, "mem", VEC_GLOVE, bad, 1, 2, one, 2, 1);
-	else
-		died = 1;
+	died = CATCH_END();
 	fclose(f);
 	free(buf);
 	ok(died, "vecio: a word with a space cannot be written as text");
@@ -260,11 +240,9 @@ int
 main(int argc, char **argv)
 {
 	cli_init(argc, argv);
-	cli_die_hook = die_hook;
 	test_simil();
 	test_pca();
 	test_analogy();
 	test_vecio();
-	printf("1..%d\n", nt);
-	return nfail > 0;
+	return tap_done();
 }

@@ -24,30 +24,13 @@
  *   5. AdaGrad and SGD against hand-computed steps.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nn.h"
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static double
 rand01(void *state)
@@ -403,6 +386,5 @@ main(void)
 	check_dropout();
 	check_updates();
 	check_loss_values();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

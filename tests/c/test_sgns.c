@@ -13,28 +13,12 @@
  *    negative-table test rejects a wrong distribution.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sgns.h"
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		nfail++;
-}
+#include "tap.h"
 
 /* Upper 0.001 quantile of chi-square with k degrees of freedom
  * (Wilson-Hilferty; within 1% of the tables for k >= 5). */
@@ -399,6 +383,5 @@ main(void)
 	test_fast_ref();
 	test_negatives();
 	test_subsampling();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

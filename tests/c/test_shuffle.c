@@ -13,7 +13,6 @@
  * next record chosen with equal probability, not by records left).
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,24 +20,9 @@
 #include "cli.h"
 #include "rng.h"
 #include "shuffle.h"
+#include "tap.h"
 
 #define Z_001 3.090232	/* standard normal quantile at 1 - 0.001 */
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		nfail++;
-}
 
 /* Upper alpha quantile of chi-square with df degrees (Wilson-Hilferty). */
 static double
@@ -375,6 +359,5 @@ main(int argc, char **argv)
 	test_positions();
 	test_variable();
 	test_control();
-	printf("1..%d\n", ntest);
-	return nfail > 0;
+	return tap_done();
 }

@@ -14,29 +14,12 @@
  */
 #include <lapacke.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "rsvd.h"
-
-static int ntest, nfail;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 /* A tiny deterministic generator for the test matrices (not rsvd's). */
 static uint64_t tstate = 88172645463325252ULL;
@@ -510,6 +493,5 @@ main(int argc, char **argv)
 	test_random();
 	test_decaying();
 	test_gaussian();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

@@ -10,9 +10,8 @@
 #include <utf8proc.h>
 
 #include "cli.h"
+#include "tap.h"
 #include "tokenize.h"
-
-static int ntest, nfail;
 
 struct sink {
 	char *p;
@@ -55,15 +54,6 @@ tokenize_mem(const struct tok_opts *o, const char *in, size_t n, size_t chunk,
 	return s.p;
 }
 
-static void
-ok(int cond, const char *what)
-{
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, what);
-}
-
 /* Output of in (n bytes) under o equals want. */
 static void
 expect_n(const struct tok_opts *o, const char *in, size_t n,
@@ -72,7 +62,7 @@ expect_n(const struct tok_opts *o, const char *in, size_t n,
 	char *got = tokenize_mem(o, in, n, 0, NULL);
 	int good = strcmp(got, want) == 0;
 
-	ok(good, what);
+	ok(good, "%s", what);
 	if (!good)
 		printf("#   got  \"%s\"\n#   want \"%s\"\n", got, want);
 	free(got);
@@ -136,7 +126,7 @@ test_invalid(void)
 		    "%llu bytes counted", cases[i].what,
 		    (unsigned long long)cases[i].invalid);
 		ok(strcmp(got, cases[i].want) == 0 &&
-		    st.invalid == cases[i].invalid, what);
+		    st.invalid == cases[i].invalid, "%s", what);
 		if (strcmp(got, cases[i].want) != 0 ||
 		    st.invalid != cases[i].invalid)
 			printf("#   got \"%s\" invalid %llu\n", got,
@@ -501,7 +491,7 @@ test_chunks(const char *text, size_t n, enum tok_docs docs, const char *name)
 		}
 		snprintf(what, sizeof(what), "%s: same output for chunks of "
 		    "1..%zu bytes, window %zu", name, maxchunk, windows[w]);
-		ok(badsize == 0, what);
+		ok(badsize == 0, "%s", what);
 		if (badsize)
 			printf("#   first differing chunk size %zu\n", badsize);
 	}
@@ -557,7 +547,6 @@ main(void)
 	test_chunks(big, n, TOK_DOC_WIKI, "wiki");
 	test_chunks(big, n, TOK_DOC_LINE, "lines");
 	test_chunks(big, n, TOK_DOC_PARA, "paragraphs");
-	printf("1..%d\n", ntest);
 	free(big);
-	return nfail != 0;
+	return tap_done();
 }
