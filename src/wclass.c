@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "conll.h"
 #include "nn.h"
+#include "rng.h"
 #include "vecio.h"
 #include "vocab.h"
 
@@ -66,16 +67,12 @@ static int opt_finetune, opt_case = CASE_BOTH, opt_text = -1, opt_tsv;
 static double opt_lr = 0.02, opt_l2 = 1e-4, opt_dropout;
 static uint64_t opt_seed = 1;
 
-/* splitmix64: small, seeded, and good enough for shuffles and init. */
+/* lib/rng behind the double (*)(void *) source nn_randomize and nn_forward
+ * take: a uniform double in [0, 1) from the struct rng at r. */
 static double
-rand01(void *state)
+rand01(void *r)
 {
-	uint64_t z = (*(uint64_t *)state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (z >> 11) * 0x1.0p-53;
+	return rng_uniform(r);
 }
 
 static void
@@ -504,7 +501,7 @@ read_corpus(struct model *md, const char *path, struct windows *ws, int grow)
  * starts as the mean vector, <s> and </s> small and random.
  */
 static void
-model_from_vectors(struct model *md, const char *path, uint64_t *rng)
+model_from_vectors(struct model *md, const char *path, struct rng *rng)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	struct vecset *vs;
@@ -624,7 +621,7 @@ struct trainer {
 	float *gE, *hE;		/* [V+3][D] gradient and AdaGrad of E */
 	unsigned char *touched;	/* [V+3] */
 	uint32_t *rows;		/* rows touched in this batch */
-	uint64_t rng;
+	struct rng rng;
 };
 
 static double
@@ -702,7 +699,7 @@ cmd_train(void)
 	    opt_model == NULL)
 		cli_usage_die("train needs --train, --dev, -v VECTORS and -o "
 		    "MODEL");
-	t.rng = opt_seed;
+	rng_seed(&t.rng, opt_seed);
 	md.m = opt_m;
 	md.S = opt_shape ? NSHAPE : 0;
 	md.casemode = opt_case;
@@ -745,7 +742,7 @@ cmd_train(void)
 		size_t steps = 0;
 
 		for (size_t i = tr.n - 1; i > 0; i--) {
-			size_t j = (size_t)(rand01(&t.rng) * (i + 1)), x;
+			size_t j = rng_below(&t.rng, i + 1), x;
 			x = order[i]; order[i] = order[j]; order[j] = x;
 		}
 		for (size_t at = 0; at < tr.n; at += opt_batch) {
