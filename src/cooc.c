@@ -485,6 +485,7 @@ struct spiller {
 	int quit;
 	int fields[2][2];
 	struct shard_meta meta;
+	int level;		/* zlib level of the spilled blobs */
 	const uint32_t *inc;
 	struct shard_tmprun **runs;
 	int nruns;
@@ -541,7 +542,7 @@ spill_one(struct spiller *sp, uint64_t *occ, size_t n)
 	uint64_t *s = cooc_sort(occ, sp->aux, n,
 	    (const int (*)[2])sp->fields, 2);
 	struct shard_tmprun *t = shard_tmprun_new();
-	struct shard_writer *w = shard_writer_new(&sp->meta, 0,
+	struct shard_writer *w = shard_writer_new(&sp->meta, sp->level,
 	    shard_tmprun_sink, t);
 	struct shard_rec r;
 	size_t i = 0;
@@ -746,6 +747,7 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 	c->sp.spare = big_alloc(c->capocc * 8);
 	c->sp.aux = big_alloc(c->capocc * 8);
 	c->sp.meta = *m;
+	c->sp.level = opt_shard_level;
 	c->sp.inc = c->inc;
 	/* Sort on w2 then w1, only the bits ids can use. */
 	{
@@ -1229,41 +1231,82 @@ count_docs(struct counter *c, struct idreader *rd, int cap, int worddoc,
 	free(piece);
 }
 
-/* Merge the dense table, the overflow list and the spills into sink. */
+/*
+ * Store the batch as sorted runs told apart by the level column: each
+ * spill run as it is (its blobs copied, not decoded), then the dense
+ * table merged with the overflow list.  Export and --compact merge them;
+ * counting does not wait for a merge of everything.  A batch keeps at
+ * most BATCH_RUNS runs, so that one batch's export merges them in one
+ * round: when more spills were made, the oldest are merged first, at
+ * most SHARD_FANIN at a time, through temporary runs.
+ */
+#define BATCH_RUNS (SHARD_FANIN / 2)
+
 static void
-counter_merge(struct counter *c, const struct shard_meta *m, int level,
-    shard_sink_fn sink, void *ctx, uint64_t *records, uint64_t *bytes)
+counter_store(struct counter *c, const struct shard_meta *m, int level,
+    struct dbsink *sink, uint64_t *records, uint64_t *bytes)
 {
-	struct runset rs = { 0 };
 	struct densecur dc = { c, 0, 0 };
 	struct memrun mr = { c->ovf, c->novf, 0 };
+	struct shard_cur cur[2], *pc[2];
 	struct shard_writer *w;
-	int fixed = 0;
+	int k = 0, keep = c->ncells > 0 || c->novf > 0 ? BATCH_RUNS - 1 :
+	    BATCH_RUNS;
 
-	for (int i = 0; i < c->sp.nruns; i++)
-		runset_add_tmp(&rs, c->sp.runs[i]);
+	*records = *bytes = 0;
+	while (c->sp.nruns > keep) {
+		struct runset rs = { 0 };
+		struct shard_tmprun *t = shard_tmprun_new();
+		int n = c->sp.nruns - keep + 1 < SHARD_FANIN ?
+		    c->sp.nruns - keep + 1 : SHARD_FANIN;
+
+		w = shard_writer_new(m, level, shard_tmprun_sink, t);
+		for (int i = 0; i < n; i++)
+			runset_add_tmp(&rs, c->sp.runs[i]);
+		shard_merge(rs.cur, rs.n, emit_to_writer, w);
+		shard_writer_close(w);
+		runset_free(&rs);	/* frees the n runs */
+		memmove(c->sp.runs, c->sp.runs + n,
+		    (c->sp.nruns - n) * sizeof(*c->sp.runs));
+		c->sp.nruns -= n;
+		c->sp.runs[c->sp.nruns++] = t;
+		cli_info("merged %d spill runs into one of %llu records", n,
+		    (unsigned long long)t->records);
+	}
+	sink->level = 0;
+	for (int i = 0; i < c->sp.nruns; i++, sink->level++) {
+		struct shard_tmprun *t = c->sp.runs[i];
+		shard_tmprun_copy(t, dbsink_put, sink);
+		*records += t->records;
+		if (fseek(t->f, 0, SEEK_END) == 0 && ftell(t->f) > 0)
+			*bytes += (uint64_t)ftell(t->f) - 4 * t->blobs;
+		shard_tmprun_free(t);
+	}
 	free(c->sp.runs);
 	c->sp.runs = NULL;
 	c->sp.nruns = 0;
-	/* Spills first: they are the ones reduce may merge early. */
-	runset_reduce(&rs, SHARD_FANIN - 2, m);
 	if (c->ncells > 0) {
-		runset_add(&rs, dense_fill, &dc, "dense table");
-		fixed++;
+		shard_cur_init(&cur[k], dense_fill, &dc, "dense table");
+		pc[k] = &cur[k];
+		k++;
 	}
 	if (c->novf > 0) {
 		qsort(c->ovf, c->novf, sizeof(*c->ovf), cmp_rec);
-		runset_add(&rs, memrun_fill, &mr, "overflow list");
-		fixed++;
+		shard_cur_init(&cur[k], memrun_fill, &mr, "overflow list");
+		pc[k] = &cur[k];
+		k++;
 	}
-	w = shard_writer_new(m, level, sink, ctx);
+	if (k == 0)
+		return;
+	w = shard_writer_new(m, level, dbsink_put, sink);
 	shard_writer_async(w);
-	shard_merge(rs.cur, rs.n, emit_to_writer, w);
+	shard_merge(pc, k, emit_to_writer, w);
 	shard_writer_flush(w);
-	*records = w->records;
-	*bytes = w->bytes;
+	*records += w->records;
+	*bytes += w->bytes;
 	shard_writer_close(w);
-	runset_free(&rs);
+	for (int i = 0; i < k; i++)
+		shard_cur_free(&cur[i]);
 }
 
 static void
@@ -1410,14 +1453,12 @@ count_files(char **files, int nfiles)
 		sink.batch = db_batch_add(db, "cooc", digest,
 		    tokin_source(in), st.docs, st.tokens);
 	sink.db = db;
-	sink.level = 0;
-	counter_merge(&c, &m, opt_shard_level, dbsink_put, &sink, &records,
-	    &bytes);
+	counter_store(&c, &m, opt_shard_level, &sink, &records, &bytes);
 	if (sink.ins != NULL)
 		sqlite3_finalize(sink.ins);
 	db_commit(db);
 	cli_progress_done("%lld tokens, %lld documents, %llu pair "
-	    "occurrences -> %llu pairs in %llu shards (%s, %.2f B/pair); "
+	    "occurrences -> %llu records in %llu shards (%s, %.2f B/record); "
 	    "batch %lld in %.2f s (counting %.2f s, spill thread busy "
 	    "%.2f s)", (long long)st.tokens, (long long)st.docs,
 	    (unsigned long long)c.pairs, (unsigned long long)records,

@@ -316,8 +316,29 @@ b a 2.5" ]
 	firth-vocab -q -d small.db small.txt
 	run --separate-stderr firth-cooc -v -M 1M -d small.db small.txt
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"merged 16 runs into one"* ]]
+	[[ "$stderr" == *"merged 16 spill runs into one"* ]]
+	# The batch is stored as 8 sorted runs (levels 0..7), merged by export.
+	[ "$(sqlite3 small.db 'SELECT count(DISTINCT level), min(level), max(level), count(DISTINCT batch) FROM shards')" = "8|0|7|1" ]
 	cmp <(firth-cooc -q -d big.db --export -l 0) <(firth-cooc -q -d small.db -M 1M --export -l 0)
+}
+
+@test "firth-cooc merges more runs than its fan-in in rounds and exports the same counts" {
+	corpus
+	head -n 300 corpus.txt > all.txt
+	firth-vocab -q -d all.db all.txt
+	firth-cooc -q -d all.db all.txt
+	for r in 1,100 101,200 201,300; do
+		sed -n "${r}p" all.txt > part.txt
+		firth-vocab -q -d parts.db part.txt
+		firth-cooc -q -M 1M -d parts.db part.txt
+	done
+	[ "$(sqlite3 parts.db 'SELECT count(*) FROM (SELECT DISTINCT batch, level FROM shards)')" -gt 16 ]
+	firth-cooc -v -M 1M -d parts.db --export -m 3 > b.fs 2> err.txt
+	grep -q "^firth-cooc: merged [0-9]* runs into one" err.txt
+	firth-cat <(firth-cooc -q -d all.db --export -m 3) | LC_ALL=C sort > a.txt
+	firth-cat b.fs | LC_ALL=C sort > b.txt
+	[ "$(wc -l < a.txt)" -gt 50000 ]
+	cmp a.txt b.txt
 }
 
 @test "firth-cooc --compact leaves one run and the same export" {
