@@ -378,6 +378,27 @@ b a 2.5" ]
 	[ "$output" = "a a 2.340693e+07" ]
 }
 
+@test "firth-cooc moves a packed dense cell out before a field carries, and keeps the sums exact" {
+	# Window 15 packs a cell in 64 bits with n in its top 15 bits: (a, a)
+	# gains n = sum(1000 - d, d = 1..15) = 14880 a document, 1488000 in
+	# all, so it moves out each time n reaches 2^14 (181 times).
+	yes a | head -n 1000 | tr '\n' ' ' > doc.txt
+	echo >> doc.txt
+	for i in $(seq 100); do cat doc.txt; done > a.txt
+	firth-vocab -q -d a.db a.txt
+	run --separate-stderr firth-cooc -v -w 15 -d a.db a.txt
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *", 181 overflow cells"* ]]
+	# harmonic: 2 x 100 x sum((1000 - d) / d) = 660645.7986
+	run firth-cat <(firth-cooc -q -d a.db --export)
+	[ "$output" = "a a 660645.8" ]
+	run firth-cat <(firth-cooc -q -d a.db --export -x flat)
+	[ "$output" = "a a 2976000" ]
+	# linear: 2 x 100 x sum((16 - d)(1000 - d)) / 15 = 1590933.33
+	run firth-cat <(firth-cooc -q -d a.db --export -x linear)
+	[ "$output" = "a a 1590933" ]
+}
+
 @test "firth-cooc --force still refuses a window whose counts cannot be merged" {
 	firth-cooc -q -d t.db -w 3 t.txt
 	printf 'b c\n' > u.txt
