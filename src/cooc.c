@@ -453,8 +453,8 @@ struct cell {
 
 /*
  * When the sums of one occurrence fit with room to spare (window
- * contexts up to W = 15 or so, where unit = lcm(1..W) takes 19 bits, and
- * document contexts), a cell is one 64-bit word instead: h in the low
+ * contexts up to W = 22, where unit = lcm(1..W) takes at most 28 bits,
+ * and document contexts), a cell is one 64-bit word instead: h in the low
  * hbits, dsum in the next dbits, n in the rest, each with at least 10
  * bits of headroom.  One add of pinc[d] updates all three; when an add
  * sets the top bit of any field (ptrip) the cell moves to the overflow
