@@ -280,6 +280,19 @@ b a 2.5" ]
 	done
 }
 
+@test "firth-cooc agrees with the reference at window 22 (widest packed cells) and 23 (16-byte cells)" {
+	corpus
+	head -n 100 corpus.txt > small.txt
+	for w in 22 23; do
+		rm -f c.db
+		firth-vocab -q -d c.db small.txt
+		firth-cooc -q -d c.db -w $w small.txt
+		firth-cat <(firth-cooc -q -d c.db --export -m 2) > got.txt
+		cooc_ref -w $w -m 2 < small.txt | firth-cat > want.txt
+		agree got.txt want.txt
+	done
+}
+
 @test "firth-cooc --left agrees with the brute-force reference" {
 	corpus
 	head -n 300 corpus.txt > small.txt
