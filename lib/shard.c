@@ -707,9 +707,14 @@ shard_tmprun_sink(void *ctx, const unsigned char *blob, size_t len,
 	struct shard_tmprun *t = ctx;
 	unsigned char l[4];
 
-	(void)first_w1;
-	(void)last_w1;
 	put32(l, (uint32_t)len);
+	if (t->blobs == t->caprows) {
+		t->caprows = t->caprows ? t->caprows * 2 : 64;
+		t->rows = xreallocarray(t->rows, t->caprows, 3 * sizeof(uint32_t));
+	}
+	t->rows[3 * t->blobs] = nrecs;
+	t->rows[3 * t->blobs + 1] = first_w1;
+	t->rows[3 * t->blobs + 2] = last_w1;
 	if (fwrite(l, 1, 4, t->f) != 4 || fwrite(blob, 1, len, t->f) != len)
 		cli_die("write error on %s: %s (is $TMPDIR full?)", t->path,
 		    strerror(errno));
@@ -750,6 +755,24 @@ shard_tmprun_fill(void *ctx, struct shard_rec *buf)
 }
 
 void
+shard_tmprun_copy(struct shard_tmprun *t, shard_sink_fn sink, void *ctx)
+{
+	unsigned char l[4];
+	uint32_t len;
+
+	shard_tmprun_rewind(t);
+	for (uint64_t i = 0; i < t->blobs; i++) {
+		if (fread(l, 1, 4, t->f) != 4 ||
+		    (len = get32(l)) > SHARD_MAX_BLOB ||
+		    fread(t->blob, 1, len, t->f) != len)
+			cli_die("%s: temporary run truncated or unreadable",
+			    t->path);
+		sink(ctx, t->blob, len, t->rows[3 * i], t->rows[3 * i + 1],
+		    t->rows[3 * i + 2]);
+	}
+}
+
+void
 shard_tmprun_free(struct shard_tmprun *t)
 {
 	if (t == NULL)
@@ -759,5 +782,6 @@ shard_tmprun_free(struct shard_tmprun *t)
 	free(t->path);
 	free(t->blob);
 	free(t->scratch);
+	free(t->rows);
 	free(t);
 }

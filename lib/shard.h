@@ -166,6 +166,8 @@ struct shard_tmprun {
 	char *path;
 	uint64_t records;
 	uint64_t blobs;
+	uint32_t *rows;		/* [3 * blobs]: nrecs, first_w1, last_w1 */
+	uint64_t caprows;
 	/* reading */
 	struct shard_meta meta;
 	unsigned char *blob, *scratch;
@@ -177,6 +179,13 @@ void shard_tmprun_sink(void *ctx, const unsigned char *blob, size_t len,
 /* Rewind for reading; then shard_tmprun_fill is a cursor's fill. */
 void shard_tmprun_rewind(struct shard_tmprun *t);
 uint32_t shard_tmprun_fill(void *ctx, struct shard_rec *buf);
+/*
+ * Hand every blob of the run, unchanged, to sink with the record count
+ * and first and last w1 it was written with (storing a spill run in the
+ * database costs a copy, not a decode and an encode).
+ */
+void shard_tmprun_copy(struct shard_tmprun *t, shard_sink_fn sink,
+    void *ctx);
 void shard_tmprun_free(struct shard_tmprun *t);
 
 #endif

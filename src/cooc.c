@@ -452,6 +452,19 @@ struct cell {
 };
 
 /*
+ * When the sums of one occurrence fit with room to spare (window
+ * contexts up to W = 22, where unit = lcm(1..W) takes at most 28 bits,
+ * and document contexts), a cell is one 64-bit word instead: h in the low
+ * hbits, dsum in the next dbits, n in the rest, each with at least 10
+ * bits of headroom.  One add of pinc[d] updates all three; when an add
+ * sets the top bit of any field (ptrip) the cell moves to the overflow
+ * list before the next add could carry into its neighbour.  Half the
+ * bytes per cell: twice the pairs in the same share of -M, and half the
+ * cache lines and pages to fault in per cell.
+ */
+#define PACK_ROOM 10
+
+/*
  * Large zeroed tables: anonymous mappings with transparent huge pages, so
  * the random writes of counting fault in 2 MB at a time, not 4 kB.
  */
@@ -485,6 +498,7 @@ struct spiller {
 	int quit;
 	int fields[2][2];
 	struct shard_meta meta;
+	int level;		/* zlib level of the spilled blobs */
 	const uint32_t *inc;
 	struct shard_tmprun **runs;
 	int nruns;
@@ -497,8 +511,11 @@ struct counter {
 	int sym;
 	uint32_t *lim;		/* [ndb] dense row end (exclusive), or 0 */
 	uint64_t *base;		/* [ndb] index of cell (a, 0), wrapping */
-	struct cell *dense;	/* [ncells] */
+	void *dense;		/* [ncells] struct cell, or uint64_t packed */
 	size_t ncells;
+	size_t cellsize;	/* 16, or 8 when packed */
+	int packed, hbits, dbits;
+	uint64_t pinc[SHARD_MAX_WINDOW + 1], ptrip;
 	uint64_t *occ;		/* [capocc] sparse occurrences being filled */
 	size_t nocc, capocc;
 	uint32_t inc[SHARD_MAX_WINDOW + 1];
@@ -522,7 +539,7 @@ prefault_main(void *arg)
 {
 	struct counter *c = arg;
 #ifdef MADV_POPULATE_WRITE
-	size_t total = c->ncells * sizeof(struct cell), step = 32u << 20;
+	size_t total = c->ncells * c->cellsize, step = 32u << 20;
 	char *p = (char *)c->dense;
 
 	for (size_t off = 0; off < total; off += step)
@@ -541,7 +558,7 @@ spill_one(struct spiller *sp, uint64_t *occ, size_t n)
 	uint64_t *s = cooc_sort(occ, sp->aux, n,
 	    (const int (*)[2])sp->fields, 2);
 	struct shard_tmprun *t = shard_tmprun_new();
-	struct shard_writer *w = shard_writer_new(&sp->meta, 0,
+	struct shard_writer *w = shard_writer_new(&sp->meta, sp->level,
 	    shard_tmprun_sink, t);
 	struct shard_rec r;
 	size_t i = 0;
@@ -630,6 +647,18 @@ cell_overflow(struct counter *c, uint32_t a, uint32_t b, struct cell *x)
 	x->h = x->nd = 0;
 }
 
+static void
+packed_overflow(struct counter *c, uint32_t a, uint32_t b, uint64_t *x)
+{
+	struct cell t;
+
+	t.h = *x & ((1ULL << c->hbits) - 1);
+	t.nd = (*x >> (c->hbits + c->dbits)) << 32 |
+	    (*x >> c->hbits & ((1ULL << c->dbits) - 1));
+	cell_overflow(c, a, b, &t);
+	*x = 0;
+}
+
 /* One occurrence of (a, b) at distance d; symmetric pairs go in once. */
 static inline void
 count_pair(struct counter *c, uint32_t a, uint32_t b, uint32_t d)
@@ -640,7 +669,14 @@ count_pair(struct counter *c, uint32_t a, uint32_t b, uint32_t d)
 		b = t;
 	}
 	if (b < c->lim[a]) {
-		struct cell *x = &c->dense[c->base[a] + b];
+		if (c->packed) {
+			uint64_t *p = (uint64_t *)c->dense + c->base[a] + b;
+			*p += c->pinc[d];
+			if (__builtin_expect((*p & c->ptrip) != 0, 0))
+				packed_overflow(c, a, b, p);
+			return;
+		}
+		struct cell *x = (struct cell *)c->dense + c->base[a] + b;
 		x->h += c->inc[d];
 		x->nd += (1ULL << 32) | d;
 		if (__builtin_expect((uint32_t)x->nd >= 0x80000000u, 0))
@@ -709,10 +745,36 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 	c->sym = sym;
 	for (uint32_t d = 1; d <= m->window; d++)
 		c->inc[d] = shard_inc(m->unit, d);
+	/* Packed cells when the fields fit with PACK_ROOM bits to spare. */
+	{
+		int hb = 1, db = 1, spare;
+		while (hb < 32 && (1ULL << hb) <= c->inc[1])
+			hb++;
+		while (db < 32 && (1ULL << db) <= m->window)
+			db++;
+		spare = 64 - hb - db - 1;
+		c->cellsize = sizeof(struct cell);
+		if (spare / 3 >= PACK_ROOM) {
+			c->packed = 1;
+			c->cellsize = sizeof(uint64_t);
+			c->hbits = hb + spare / 3;
+			c->dbits = db + spare / 3;
+			for (uint32_t d = 1; d <= m->window; d++)
+				c->pinc[d] = (1ULL << (c->hbits + c->dbits)) |
+				    (uint64_t)d << c->hbits | c->inc[d];
+			c->ptrip = 1ULL << 63 |
+			    1ULL << (c->hbits + c->dbits - 1) |
+			    1ULL << (c->hbits - 1);
+		}
+	}
 	c->lim = xcalloc(ndb + 1, sizeof(uint32_t));
 	c->base = xcalloc(ndb + 1, sizeof(uint64_t));
-	/* 35% dense table, 3 x 15% (at most) occurrence buffers. */
-	cells = worddoc ? 0 : mem * 35 / 100 / sizeof(struct cell);
+	/*
+	 * 35% dense table, 3 x 15% (at most) occurrence buffers.  Packed
+	 * cells: as many cells in 18% (on the text8 tokens twice the cells
+	 * faulted in and scanned cost about what they saved in spills).
+	 */
+	cells = worddoc ? 0 : mem * (c->packed ? 18 : 35) / 100 / c->cellsize;
 	/* A small input fills few cells: no point zeroing a big table. */
 	if (maxpairs > 0 && cells > maxpairs / 8)
 		cells = maxpairs / 8;
@@ -725,7 +787,7 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 	}
 	if (lo > 0) {
 		c->ncells = dense_cells(ndb, sym, lo, c->lim);
-		c->dense = big_alloc(c->ncells * sizeof(struct cell));
+		c->dense = big_alloc(c->ncells * c->cellsize);
 		for (uint32_t a = 0; a < ndb && c->lim[a] > 0; a++) {
 			c->base[a] = off - (sym ? a : 0);
 			off += sym ? c->lim[a] - a : c->lim[a];
@@ -746,6 +808,7 @@ counter_init(struct counter *c, uint32_t ndb, const struct shard_meta *m,
 	c->sp.spare = big_alloc(c->capocc * 8);
 	c->sp.aux = big_alloc(c->capocc * 8);
 	c->sp.meta = *m;
+	c->sp.level = opt_shard_level;
 	c->sp.inc = c->inc;
 	/* Sort on w2 then w1, only the bits ids can use. */
 	{
@@ -806,15 +869,28 @@ dense_fill(void *ctx, struct shard_rec *buf)
 		if (dc->b < (c->sym ? a : 0))
 			dc->b = c->sym ? a : 0;
 		for (; dc->b < end; dc->b++) {
-			struct cell *x = &c->dense[c->base[a] + dc->b];
-			if (x->nd == 0)
-				continue;
-			if (n == SHARD_MAX_RECS)
-				return n;
+			uint64_t i = c->base[a] + dc->b;
+			if (c->packed) {
+				uint64_t x = ((uint64_t *)c->dense)[i];
+				if (x == 0)
+					continue;
+				if (n == SHARD_MAX_RECS)
+					return n;
+				buf[n].n = x >> (c->hbits + c->dbits);
+				buf[n].dsum = x >> c->hbits &
+				    ((1ULL << c->dbits) - 1);
+				buf[n].h = x & ((1ULL << c->hbits) - 1);
+			} else {
+				struct cell *x = (struct cell *)c->dense + i;
+				if (x->nd == 0)
+					continue;
+				if (n == SHARD_MAX_RECS)
+					return n;
+				buf[n].n = x->nd >> 32;
+				buf[n].dsum = (uint32_t)x->nd;
+				buf[n].h = x->h;
+			}
 			buf[n].key = SHARD_KEY(a, dc->b);
-			buf[n].n = x->nd >> 32;
-			buf[n].dsum = (uint32_t)x->nd;
-			buf[n].h = x->h;
 			n++;
 		}
 		dc->a++;
@@ -1134,7 +1210,8 @@ prefetch_pairs(const struct counter *c, uint32_t a, uint32_t prev,
 			b = t;
 		}
 		if (b < c->lim[x])
-			__builtin_prefetch(&c->dense[c->base[x] + b], 1, 1);
+			__builtin_prefetch((char *)c->dense +
+			    (c->base[x] + b) * c->cellsize, 1, 1);
 	}
 }
 
@@ -1229,41 +1306,82 @@ count_docs(struct counter *c, struct idreader *rd, int cap, int worddoc,
 	free(piece);
 }
 
-/* Merge the dense table, the overflow list and the spills into sink. */
+/*
+ * Store the batch as sorted runs told apart by the level column: each
+ * spill run as it is (its blobs copied, not decoded), then the dense
+ * table merged with the overflow list.  Export and --compact merge them;
+ * counting does not wait for a merge of everything.  A batch keeps at
+ * most BATCH_RUNS runs, so that one batch's export merges them in one
+ * round: when more spills were made, the oldest are merged first, at
+ * most SHARD_FANIN at a time, through temporary runs.
+ */
+#define BATCH_RUNS (SHARD_FANIN / 2)
+
 static void
-counter_merge(struct counter *c, const struct shard_meta *m, int level,
-    shard_sink_fn sink, void *ctx, uint64_t *records, uint64_t *bytes)
+counter_store(struct counter *c, const struct shard_meta *m, int level,
+    struct dbsink *sink, uint64_t *records, uint64_t *bytes)
 {
-	struct runset rs = { 0 };
 	struct densecur dc = { c, 0, 0 };
 	struct memrun mr = { c->ovf, c->novf, 0 };
+	struct shard_cur cur[2], *pc[2];
 	struct shard_writer *w;
-	int fixed = 0;
+	int k = 0, keep = c->ncells > 0 || c->novf > 0 ? BATCH_RUNS - 1 :
+	    BATCH_RUNS;
 
-	for (int i = 0; i < c->sp.nruns; i++)
-		runset_add_tmp(&rs, c->sp.runs[i]);
+	*records = *bytes = 0;
+	while (c->sp.nruns > keep) {
+		struct runset rs = { 0 };
+		struct shard_tmprun *t = shard_tmprun_new();
+		int n = c->sp.nruns - keep + 1 < SHARD_FANIN ?
+		    c->sp.nruns - keep + 1 : SHARD_FANIN;
+
+		w = shard_writer_new(m, level, shard_tmprun_sink, t);
+		for (int i = 0; i < n; i++)
+			runset_add_tmp(&rs, c->sp.runs[i]);
+		shard_merge(rs.cur, rs.n, emit_to_writer, w);
+		shard_writer_close(w);
+		runset_free(&rs);	/* frees the n runs */
+		memmove(c->sp.runs, c->sp.runs + n,
+		    (c->sp.nruns - n) * sizeof(*c->sp.runs));
+		c->sp.nruns -= n;
+		c->sp.runs[c->sp.nruns++] = t;
+		cli_info("merged %d spill runs into one of %llu records", n,
+		    (unsigned long long)t->records);
+	}
+	sink->level = 0;
+	for (int i = 0; i < c->sp.nruns; i++, sink->level++) {
+		struct shard_tmprun *t = c->sp.runs[i];
+		shard_tmprun_copy(t, dbsink_put, sink);
+		*records += t->records;
+		if (fseek(t->f, 0, SEEK_END) == 0 && ftell(t->f) > 0)
+			*bytes += (uint64_t)ftell(t->f) - 4 * t->blobs;
+		shard_tmprun_free(t);
+	}
 	free(c->sp.runs);
 	c->sp.runs = NULL;
 	c->sp.nruns = 0;
-	/* Spills first: they are the ones reduce may merge early. */
-	runset_reduce(&rs, SHARD_FANIN - 2, m);
 	if (c->ncells > 0) {
-		runset_add(&rs, dense_fill, &dc, "dense table");
-		fixed++;
+		shard_cur_init(&cur[k], dense_fill, &dc, "dense table");
+		pc[k] = &cur[k];
+		k++;
 	}
 	if (c->novf > 0) {
 		qsort(c->ovf, c->novf, sizeof(*c->ovf), cmp_rec);
-		runset_add(&rs, memrun_fill, &mr, "overflow list");
-		fixed++;
+		shard_cur_init(&cur[k], memrun_fill, &mr, "overflow list");
+		pc[k] = &cur[k];
+		k++;
 	}
-	w = shard_writer_new(m, level, sink, ctx);
+	if (k == 0)
+		return;
+	w = shard_writer_new(m, level, dbsink_put, sink);
 	shard_writer_async(w);
-	shard_merge(rs.cur, rs.n, emit_to_writer, w);
+	shard_merge(pc, k, emit_to_writer, w);
 	shard_writer_flush(w);
-	*records = w->records;
-	*bytes = w->bytes;
+	*records += w->records;
+	*bytes += w->bytes;
 	shard_writer_close(w);
-	runset_free(&rs);
+	for (int i = 0; i < k; i++)
+		shard_cur_free(&cur[i]);
 }
 
 static void
@@ -1356,7 +1474,7 @@ count_files(char **files, int nfiles)
 	    opt_context == CTX_WINDOW ? opt_window : opt_doc_cap));
 	if (cli_verbose > 0)
 		cli_info("dense table %s for %zu pairs; spill buffers %zu "
-		    "occurrences", cli_fmt_size(c.ncells * sizeof(struct cell),
+		    "occurrences", cli_fmt_size(c.ncells * c.cellsize,
 		    buf, sizeof(buf)), c.ncells, c.capocc);
 	idreader_start(&rd, in, &dbv, use, opt_close_gaps);
 	if (opt_context == CTX_WINDOW)
@@ -1410,14 +1528,12 @@ count_files(char **files, int nfiles)
 		sink.batch = db_batch_add(db, "cooc", digest,
 		    tokin_source(in), st.docs, st.tokens);
 	sink.db = db;
-	sink.level = 0;
-	counter_merge(&c, &m, opt_shard_level, dbsink_put, &sink, &records,
-	    &bytes);
+	counter_store(&c, &m, opt_shard_level, &sink, &records, &bytes);
 	if (sink.ins != NULL)
 		sqlite3_finalize(sink.ins);
 	db_commit(db);
 	cli_progress_done("%lld tokens, %lld documents, %llu pair "
-	    "occurrences -> %llu pairs in %llu shards (%s, %.2f B/pair); "
+	    "occurrences -> %llu records in %llu shards (%s, %.2f B/record); "
 	    "batch %lld in %.2f s (counting %.2f s, spill thread busy "
 	    "%.2f s)", (long long)st.tokens, (long long)st.docs,
 	    (unsigned long long)c.pairs, (unsigned long long)records,
@@ -1429,7 +1545,7 @@ out:
 	for (int i = 0; i < c.sp.nruns; i++)
 		shard_tmprun_free(c.sp.runs[i]);
 	free(c.sp.runs);
-	big_free(c.dense, c.ncells * sizeof(struct cell));
+	big_free(c.dense, c.ncells * c.cellsize);
 	free(c.lim);
 	free(c.base);
 	free(c.ovf);

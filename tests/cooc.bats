@@ -280,6 +280,19 @@ b a 2.5" ]
 	done
 }
 
+@test "firth-cooc agrees with the reference at window 22 (widest packed cells) and 23 (16-byte cells)" {
+	corpus
+	head -n 100 corpus.txt > small.txt
+	for w in 22 23; do
+		rm -f c.db
+		firth-vocab -q -d c.db small.txt
+		firth-cooc -q -d c.db -w $w small.txt
+		firth-cat <(firth-cooc -q -d c.db --export -m 2) > got.txt
+		cooc_ref -w $w -m 2 < small.txt | firth-cat > want.txt
+		agree got.txt want.txt
+	done
+}
+
 @test "firth-cooc --left agrees with the brute-force reference" {
 	corpus
 	head -n 300 corpus.txt > small.txt
@@ -316,8 +329,29 @@ b a 2.5" ]
 	firth-vocab -q -d small.db small.txt
 	run --separate-stderr firth-cooc -v -M 1M -d small.db small.txt
 	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"merged 16 runs into one"* ]]
+	[[ "$stderr" == *"merged 16 spill runs into one"* ]]
+	# The batch is stored as 8 sorted runs (levels 0..7), merged by export.
+	[ "$(sqlite3 small.db 'SELECT count(DISTINCT level), min(level), max(level), count(DISTINCT batch) FROM shards')" = "8|0|7|1" ]
 	cmp <(firth-cooc -q -d big.db --export -l 0) <(firth-cooc -q -d small.db -M 1M --export -l 0)
+}
+
+@test "firth-cooc merges more runs than its fan-in in rounds and exports the same counts" {
+	corpus
+	head -n 300 corpus.txt > all.txt
+	firth-vocab -q -d all.db all.txt
+	firth-cooc -q -d all.db all.txt
+	for r in 1,100 101,200 201,300; do
+		sed -n "${r}p" all.txt > part.txt
+		firth-vocab -q -d parts.db part.txt
+		firth-cooc -q -M 1M -d parts.db part.txt
+	done
+	[ "$(sqlite3 parts.db 'SELECT count(*) FROM (SELECT DISTINCT batch, level FROM shards)')" -gt 16 ]
+	firth-cooc -v -M 1M -d parts.db --export -m 3 > b.fs 2> err.txt
+	grep -q "^firth-cooc: merged [0-9]* runs into one" err.txt
+	firth-cat <(firth-cooc -q -d all.db --export -m 3) | LC_ALL=C sort > a.txt
+	firth-cat b.fs | LC_ALL=C sort > b.txt
+	[ "$(wc -l < a.txt)" -gt 50000 ]
+	cmp a.txt b.txt
 }
 
 @test "firth-cooc --compact leaves one run and the same export" {
@@ -355,6 +389,27 @@ b a 2.5" ]
 	# linear: 2 x 100 x (256 n - sum d) / 255
 	run firth-cat <(firth-cooc -q -d a.db --export -x linear)
 	[ "$output" = "a a 2.340693e+07" ]
+}
+
+@test "firth-cooc moves a packed dense cell out before a field carries, and keeps the sums exact" {
+	# Window 15 packs a cell in 64 bits with n in its top 15 bits: (a, a)
+	# gains n = sum(1000 - d, d = 1..15) = 14880 a document, 1488000 in
+	# all, so it moves out each time n reaches 2^14 (181 times).
+	yes a | head -n 1000 | tr '\n' ' ' > doc.txt
+	echo >> doc.txt
+	for i in $(seq 100); do cat doc.txt; done > a.txt
+	firth-vocab -q -d a.db a.txt
+	run --separate-stderr firth-cooc -v -w 15 -d a.db a.txt
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *", 181 overflow cells"* ]]
+	# harmonic: 2 x 100 x sum((1000 - d) / d) = 660645.7986
+	run firth-cat <(firth-cooc -q -d a.db --export)
+	[ "$output" = "a a 660645.8" ]
+	run firth-cat <(firth-cooc -q -d a.db --export -x flat)
+	[ "$output" = "a a 2976000" ]
+	# linear: 2 x 100 x sum((16 - d)(1000 - d)) / 15 = 1590933.33
+	run firth-cat <(firth-cooc -q -d a.db --export -x linear)
+	[ "$output" = "a a 1590933" ]
 }
 
 @test "firth-cooc --force still refuses a window whose counts cannot be merged" {
