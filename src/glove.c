@@ -664,8 +664,8 @@ output(const struct glove *g, char *const *words)
 			/* all: [w (D), c (D), bw, bc] */
 			memcpy(o, w, D * sizeof(float));
 			memcpy(o + D, c, D * sizeof(float));
-			o[2 * D] = g->bw[i];
-			o[2 * D + 1] = g->bc[i];
+			o[2 * D] = w[D];	/* the biases, lane D */
+			o[2 * D + 1] = c[D];
 		}
 		rows = m;
 		stride = dim;
