@@ -1,6 +1,6 @@
 /*
  * glove.c - the GloVe model (see glove.h for the objective and the
- * legend V, D, Dp, Vb): initialisation, the AdaGrad update in a fast and
+ * legend V, D, Dp): initialisation, the AdaGrad update in a fast and
  * a reference version, the objective and its gradient for the tests, and
  * checkpoints.
  *
@@ -8,10 +8,10 @@
  *
  *   off  size  field
  *     0     8  magic 89 47 4c 56 0d 0a 1a 0a   ("\x89GLV\r\n\x1a\n")
- *     8     4  version (1)
+ *     8     4  version (2; version 1 kept the biases in blocks of their own)
  *    12     4  header bytes (112)
  *    16     4  V           20  4  D
- *    24     4  Dp          28  4  Vb
+ *    24     4  Dp          28  4  reserved (0)
  *    32     4  iterations completed
  *    36     4  reserved (0)
  *    40     8  vocabulary fingerprint
@@ -20,8 +20,9 @@
  *    72     8  x_max (f64) 80  8  alpha (f64)
  *    88     8  eta (f64)   96  8  grad_clip (f64)
  *   104     8  N, floats that follow (2 nparam)
- *   112   4 N  the model's one allocation as it is in memory: W, C, bw,
- *              bc, then their AdaGrad accumulators in the same layout
+ *   112   4 N  the model's one allocation as it is in memory: W, C (rows
+ *              of Dp floats, the bias in lane D), then their AdaGrad
+ *              accumulators in the same layout
  * 112+4N    4  CRC-32 of every byte before it
  *
  * For V = 85,072 and D = 50 (Dp = 56) that is 77 MB.
@@ -73,11 +74,12 @@ glove_new(uint32_t nwords, const struct glove_hyper *h)
 
 	g->nwords = nwords;
 	g->dim = h->dim;
-	g->stride = round_up(h->dim, GLOVE_LANES);
-	g->bstride = round_up(nwords, GLOVE_LANES);
+	/* + 1 for the bias lane: a whole extra vector when D is a multiple
+	 * of GLOVE_LANES. */
+	g->stride = round_up((size_t)h->dim + 1, GLOVE_LANES);
 	g->h = *h;
 	vd = (size_t)nwords * g->stride;
-	g->nparam = 2 * vd + 2 * (size_t)g->bstride;
+	g->nparam = 2 * vd;
 	/*
 	 * 2 MiB alignment and MADV_HUGEPAGE: shuffled records touch rows
 	 * at random, and with 4 KiB pages nearly every row costs a TLB miss
@@ -96,12 +98,8 @@ glove_new(uint32_t nwords, const struct glove_hyper *h)
 	memset(g->mem, 0, bytes);
 	g->w = g->mem;
 	g->c = g->w + vd;
-	g->bw = g->c + vd;
-	g->bc = g->bw + g->bstride;
 	g->gw = g->mem + g->nparam;
 	g->gc = g->gw + vd;
-	g->gbw = g->gc + vd;
-	g->gbc = g->gbw + g->bstride;
 	return g;
 }
 
@@ -137,7 +135,11 @@ glove_init(struct glove *g, uint64_t *rng)
 	float scale = 1.0f / g->dim;
 	size_t k;
 
-	/* Row by row so the padding lanes stay exactly 0. */
+	/*
+	 * Row by row so the padding lanes stay exactly 0; W, C, then the
+	 * biases of W and of C, the order version 1 drew them in, so a seed
+	 * gives the same model as before the biases moved into the rows.
+	 */
 	for (uint32_t i = 0; i < g->nwords; i++)
 		for (uint32_t d = 0; d < g->dim; d++)
 			g->w[(size_t)i * g->stride + d] =
@@ -147,9 +149,9 @@ glove_init(struct glove *g, uint64_t *rng)
 			g->c[(size_t)i * g->stride + d] =
 			    (rng_unit(rng) - 0.5f) * scale;
 	for (uint32_t i = 0; i < g->nwords; i++)
-		g->bw[i] = (rng_unit(rng) - 0.5f) * scale;
+		glove_bw(g, i) = (rng_unit(rng) - 0.5f) * scale;
 	for (uint32_t i = 0; i < g->nwords; i++)
-		g->bc[i] = (rng_unit(rng) - 0.5f) * scale;
+		glove_bc(g, i) = (rng_unit(rng) - 0.5f) * scale;
 	for (k = 0; k < g->nparam; k++)
 		g->gw[k] = 1.0f;
 }
@@ -200,28 +202,54 @@ v8_clip(v8f x, v8f lo, v8f hi)
 /*
  * The fast kernel.  Rows are Dp floats, 32-byte aligned (Dp is a
  * multiple of 8 and mem is 64-byte aligned), so they are walked as v8f
- * with no tail; padding lanes hold 0, get gradient 0 and stay 0.  W and
- * C are different blocks, so the restrict pointers hold even for i == j.
+ * with no tail.  The last vector of a row holds lane D, the bias: there
+ * the weights are masked out of the dot product and of the clipped
+ * gradient, and the bias step (eta f diff, not clipped) is added in its
+ * lane alone; lanes past D hold 0, get step 0 and stay 0.  W and C are
+ * different blocks, so the restrict pointers hold even for i == j.
  */
-int
-glove_update(struct glove *g, uint32_t i, uint32_t j, float x, double *cost)
+struct lanes {
+	v8f w;			/* 1 on the weight lanes of a row's last vector */
+	v8f b;			/* 1 on its bias lane */
+};
+
+static void
+lanes_init(const struct glove *g, struct lanes *m)
+{
+	uint32_t b = g->dim % GLOVE_LANES;
+
+	for (uint32_t l = 0; l < GLOVE_LANES; l++) {
+		m->w[l] = l < b;
+		m->b[l] = l == b;
+	}
+}
+
+static inline __attribute__((always_inline)) int
+update(struct glove *g, uint32_t i, uint32_t j, float x, double *cost,
+    const struct lanes *m)
 {
 	v8f *restrict wi = (v8f *)(g->w + (size_t)i * g->stride);
 	v8f *restrict cj = (v8f *)(g->c + (size_t)j * g->stride);
 	v8f *restrict gwi = (v8f *)(g->gw + (size_t)i * g->stride);
 	v8f *restrict gcj = (v8f *)(g->gc + (size_t)j * g->stride);
-	const uint32_t nv = g->stride / GLOVE_LANES;
+	const uint32_t last = g->stride / GLOVE_LANES - 1;
+	const uint32_t b = g->dim % GLOVE_LANES;
 	const float eta = g->h.eta, clip = g->h.grad_clip;
 	v8f acc = v8_splat(0), vfd, veta = v8_splat(eta);
 	v8f lo = v8_splat(-clip), hi = v8_splat(clip);
+	v8f ul, vl, s1, s2;
 	float dot, lx, diff, f, fd, s;
 
-	for (uint32_t k = 0; k < nv; k++)
+	/* Multiplying by the masks is exact. */
+	for (uint32_t k = 0; k < last; k++)
 		acc += wi[k] * cj[k];
+	ul = wi[last] * m->w;
+	vl = cj[last] * m->w;
+	acc += ul * vl;
 	dot = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
 	    ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 	lx = logf(x);
-	diff = dot + g->bw[i] + g->bc[j] - lx;
+	diff = dot + wi[last][b] + cj[last][b] - lx;
 	if (!isfinite(diff))
 		return 0;
 	f = x < g->h.x_max ? powf(x / (float)g->h.x_max, (float)g->h.alpha) :
@@ -229,21 +257,33 @@ glove_update(struct glove *g, uint32_t i, uint32_t j, float x, double *cost)
 	fd = f * diff;
 	*cost += 0.5 * fd * diff;
 	vfd = v8_splat(fd);
-	for (uint32_t k = 0; k < nv; k++) {
+	for (uint32_t k = 0; k < last; k++) {
 		v8f u = wi[k], v = cj[k];
-		v8f s1 = v8_clip(vfd * v, lo, hi) * veta;
-		v8f s2 = v8_clip(vfd * u, lo, hi) * veta;
+		s1 = v8_clip(vfd * v, lo, hi) * veta;
+		s2 = v8_clip(vfd * u, lo, hi) * veta;
 		wi[k] = u - s1 / v8_sqrt(gwi[k]);
 		cj[k] = v - s2 / v8_sqrt(gcj[k]);
 		gwi[k] += s1 * s1;
 		gcj[k] += s2 * s2;
 	}
+	/* ul, vl: the last vectors with the biases masked out. */
 	s = eta * fd;
-	g->bw[i] -= s / sqrtf(g->gbw[i]);
-	g->bc[j] -= s / sqrtf(g->gbc[j]);
-	g->gbw[i] += s * s;
-	g->gbc[j] += s * s;
+	s1 = v8_clip(vfd * vl, lo, hi) * veta + v8_splat(s) * m->b;
+	s2 = v8_clip(vfd * ul, lo, hi) * veta + v8_splat(s) * m->b;
+	wi[last] = wi[last] - s1 / v8_sqrt(gwi[last]);
+	cj[last] = cj[last] - s2 / v8_sqrt(gcj[last]);
+	gwi[last] += s1 * s1;
+	gcj[last] += s2 * s2;
 	return 1;
+}
+
+int
+glove_update(struct glove *g, uint32_t i, uint32_t j, float x, double *cost)
+{
+	struct lanes m;
+
+	lanes_init(g, &m);
+	return update(g, i, j, x, cost, &m);
 }
 
 /* The same step written plainly, every intermediate in double. */
@@ -259,7 +299,7 @@ glove_update_ref(struct glove *g, uint32_t i, uint32_t j, float x,
 
 	for (uint32_t d = 0; d < g->dim; d++)
 		dot += (double)wi[d] * cj[d];
-	diff = dot + g->bw[i] + g->bc[j] - log(x);
+	diff = dot + wi[g->dim] + cj[g->dim] - log(x);
 	if (!isfinite(diff))
 		return 0;
 	fd = glove_weight(&g->h, x) * diff;
@@ -275,11 +315,12 @@ glove_update_ref(struct glove *g, uint32_t i, uint32_t j, float x,
 		gwi[d] += s1 * s1;
 		gcj[d] += s2 * s2;
 	}
+	/* The biases, lane D: the same step without the clip. */
 	s = g->h.eta * fd;
-	g->bw[i] -= s / sqrt(g->gbw[i]);
-	g->bc[j] -= s / sqrt(g->gbc[j]);
-	g->gbw[i] += s * s;
-	g->gbc[j] += s * s;
+	wi[g->dim] -= s / sqrt(gwi[g->dim]);
+	cj[g->dim] -= s / sqrt(gcj[g->dim]);
+	gwi[g->dim] += s * s;
+	gcj[g->dim] += s * s;
 	return 1;
 }
 
@@ -313,25 +354,23 @@ prefetch_record(const struct glove *g, const struct cooc_rec *r)
 	prefetch_row(g->gw + oi, bytes);
 	prefetch_row(g->c + oj, bytes);
 	prefetch_row(g->gc + oj, bytes);
-	__builtin_prefetch(g->bw + r->w1, 1, 3);
-	__builtin_prefetch(g->gbw + r->w1, 1, 3);
-	__builtin_prefetch(g->bc + r->w2, 1, 3);
-	__builtin_prefetch(g->gbc + r->w2, 1, 3);
 }
 
 size_t
 glove_train(struct glove *g, const struct cooc_rec *r, size_t n,
     double *cost)
 {
+	struct lanes m;
 	double sum = 0;
 	size_t k;
 
+	lanes_init(g, &m);
 	for (k = 0; k < n && k < GLOVE_AHEAD; k++)
 		prefetch_record(g, &r[k]);
 	for (k = 0; k < n; k++) {
 		if (k + GLOVE_AHEAD < n)
 			prefetch_record(g, &r[k + GLOVE_AHEAD]);
-		if (!glove_update(g, r[k].w1, r[k].w2, r[k].x, &sum))
+		if (!update(g, r[k].w1, r[k].w2, r[k].x, &sum, &m))
 			break;
 	}
 	*cost = sum;
@@ -360,7 +399,7 @@ glove_objective(const struct glove *g, const struct cooc_rec *r, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		const float *wi = g->w + (size_t)r[k].w1 * g->stride;
 		const float *cj = g->c + (size_t)r[k].w2 * g->stride;
-		double diff = g->bw[r[k].w1] + g->bc[r[k].w2] - log(r[k].x);
+		double diff = (double)wi[g->dim] + cj[g->dim] - log(r[k].x);
 
 		for (uint32_t d = 0; d < g->dim; d++)
 			diff += (double)wi[d] * cj[d];
@@ -374,14 +413,14 @@ glove_gradient(const struct glove *g, const struct cooc_rec *r, size_t n,
     double *grad)
 {
 	size_t vd = (size_t)g->nwords * g->stride;
-	double *gw = grad, *gc = grad + vd, *gbw = gc + vd;
-	double *gbc = gbw + g->bstride;
+	double *gw = grad, *gc = grad + vd;
 
 	memset(grad, 0, g->nparam * sizeof(double));
 	for (size_t k = 0; k < n; k++) {
 		size_t oi = (size_t)r[k].w1 * g->stride;
 		size_t oj = (size_t)r[k].w2 * g->stride;
-		double diff = g->bw[r[k].w1] + g->bc[r[k].w2] - log(r[k].x);
+		double diff = (double)g->w[oi + g->dim] + g->c[oj + g->dim] -
+		    log(r[k].x);
 		double fd;
 
 		for (uint32_t d = 0; d < g->dim; d++)
@@ -392,8 +431,8 @@ glove_gradient(const struct glove *g, const struct cooc_rec *r, size_t n,
 			gw[oi + d] += fd * g->c[oj + d];
 			gc[oj + d] += fd * g->w[oi + d];
 		}
-		gbw[r[k].w1] += fd;
-		gbc[r[k].w2] += fd;
+		gw[oi + g->dim] += fd;
+		gc[oj + g->dim] += fd;
 	}
 }
 
@@ -484,7 +523,6 @@ glove_save(const struct glove *g, const struct glove_state *st,
 	put32(head + 16, g->nwords);
 	put32(head + 20, g->dim);
 	put32(head + 24, g->stride);
-	put32(head + 28, g->bstride);
 	put32(head + 32, st->iter);
 	put64(head + 40, st->fingerprint);
 	put64(head + 48, st->seed);
@@ -563,7 +601,7 @@ glove_load(const char *path, struct glove_state *st)
 	    !isfinite(h.alpha) || !(h.grad_clip > 0))
 		cli_die("%s: damaged checkpoint header", path);
 	g = glove_new(nwords, &h);
-	if (get32(head + 24) != g->stride || get32(head + 28) != g->bstride ||
+	if (get32(head + 24) != g->stride || get32(head + 28) != 0 ||
 	    get64(head + 104) != 2 * g->nparam)
 		cli_die("%s: damaged checkpoint header (sizes disagree)", path);
 	st->iter = get32(head + 32);

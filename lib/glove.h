@@ -7,9 +7,10 @@
  * Legend, used in every shape comment:
  *   V   words in the vocabulary
  *   D   vector size (--vector-size)
- *   Dp  D rounded up to GLOVE_LANES: the row pitch, so every row is
- *       aligned and the kernel needs no scalar tail (padding stays 0)
- *   Vb  V rounded up to GLOVE_LANES: the length of each bias block
+ *   Dp  D + 1 rounded up to GLOVE_LANES: the row pitch, so every row is
+ *       aligned and the kernel needs no scalar tail.  Lane D of a row
+ *       holds the word's bias (of W rows: bw_i; of C rows: bc_j), so a
+ *       record touches 4 rows and nothing else; lanes past D stay 0.
  *
  * Objective, over co-occurrence records (i, j, X_ij):
  *   J = 1/2 sum f(X_ij) (w_i . c_j + bw_i + bc_j - log X_ij)^2
@@ -25,7 +26,7 @@
 #include "stream.h"
 
 #define GLOVE_LANES 8		/* floats per SIMD vector (32 bytes) */
-#define GLOVE_CKPT_VERSION 1
+#define GLOVE_CKPT_VERSION 2	/* 2: biases in lane D of the rows */
 
 struct glove_hyper {
 	uint32_t dim;		/* D */
@@ -39,21 +40,22 @@ struct glove {
 	uint32_t nwords;	/* V */
 	uint32_t dim;		/* D */
 	uint32_t stride;	/* Dp */
-	uint32_t bstride;	/* Vb */
 	struct glove_hyper h;
-	size_t nparam;		/* floats in the parameter half: 2 V Dp + 2 Vb */
+	size_t nparam;		/* floats in the parameter half: 2 V Dp */
 	/*
 	 * One allocation of 2 * nparam floats, 64-byte aligned: the
 	 * parameters, then the AdaGrad accumulators laid out the same way,
 	 * so acc[k] belongs to param[k] and a checkpoint is one write.
 	 */
 	float *mem;
-	float *w;		/* word vectors [V][Dp] */
-	float *c;		/* context vectors [V][Dp] */
-	float *bw;		/* word biases [Vb] */
-	float *bc;		/* context biases [Vb] */
-	float *gw, *gc, *gbw, *gbc;	/* sums of squared steps, same shapes */
+	float *w;		/* word vectors and biases [V][Dp] */
+	float *c;		/* context vectors and biases [V][Dp] */
+	float *gw, *gc;		/* sums of squared steps, same shapes */
 };
+
+/* The bias of word i in W (glove_bw) and in C (glove_bc): lane D. */
+#define glove_bw(g, i) ((g)->w[(size_t)(i) * (g)->stride + (g)->dim])
+#define glove_bc(g, i) ((g)->c[(size_t)(i) * (g)->stride + (g)->dim])
 
 /* Where a run stands; saved with the parameters in a checkpoint. */
 struct glove_state {

@@ -33,6 +33,13 @@
 extern char **environ;
 
 #define CHUNK_RECS 65536	/* records per spool chunk and work unit */
+/*
+ * Default -M, bytes: small streams stay in memory, a corpus-sized one is
+ * spooled, so the peak stays near the model's size, below GloVe's (its
+ * W and AdaGrad sums in double).  Spooling costs a few percent of speed;
+ * see CAVEATS in firth-glove(1).
+ */
+#define DEFAULT_MEM (128ull << 20)
 
 enum { OUT_W, OUT_WC, OUT_ALL };
 
@@ -67,7 +74,7 @@ usage(FILE *f)
 	    "  -T, --threads N        threads (default: the cores)\n"
 	    "  -s, --seed N           random seed (default 1)\n"
 	    "  -M, --memory SIZE      hold records in memory up to SIZE, "
-	    "else spool (default 25%%)\n"
+	    "else spool (default 128M)\n"
 	    "  -f, --format F         firth, glove, word2vec, "
 	    "word2vec-binary\n"
 	    "      --output-vectors W|W+C|all  (default W+C)\n"
@@ -664,8 +671,8 @@ output(const struct glove *g, char *const *words)
 			/* all: [w (D), c (D), bw, bc] */
 			memcpy(o, w, D * sizeof(float));
 			memcpy(o + D, c, D * sizeof(float));
-			o[2 * D] = g->bw[i];
-			o[2 * D + 1] = g->bc[i];
+			o[2 * D] = w[D];	/* the biases, lane D */
+			o[2 * D + 1] = c[D];
 		}
 		rows = m;
 		stride = dim;
@@ -819,7 +826,7 @@ parse_options(int argc, char **argv)
 		opt_threads = n > 0 ? (n > 1024 ? 1024 : n) : 1;
 	}
 	if (opt_mem == 0)
-		opt_mem = cli_physmem() / 4;
+		opt_mem = DEFAULT_MEM;
 }
 
 int
@@ -862,10 +869,10 @@ main(int argc, char **argv)
 		    "would have no words: export it with firth-cooc -d DB "
 		    "--export, or give the words with --vocab FILE", name);
 
-	/* The records get what -M leaves after the model. */
-	model_bytes = 2 * sizeof(float) * (2 * (uint64_t)nwords *
-	    ((opt_h.dim + GLOVE_LANES - 1) / GLOVE_LANES * GLOVE_LANES) +
-	    2 * (uint64_t)nwords);
+	/* The records get what -M leaves after the model: W and C rows of
+	 * D + 1 floats (the bias) rounded up to 8, and their AdaGrad sums. */
+	model_bytes = 2 * sizeof(float) * 2 * (uint64_t)nwords *
+	    ((opt_h.dim + GLOVE_LANES) / GLOVE_LANES * GLOVE_LANES);
 	rs.limit = opt_mem > model_bytes ? (opt_mem - model_bytes) /
 	    sizeof(struct cooc_rec) : 0;
 	t0 = cli_now();
