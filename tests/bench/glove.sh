@@ -82,6 +82,40 @@ fast=$(rate "$work/k.fast")
 ref=$(rate "$work/k.reference")
 say "1 thread: fast kernel = ${fast}M records/CPU s, reference loop = ${ref}M records/CPU s, ratio = $(awk -v a="$fast" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')"
 
+# 2b. GloVe's own trainer in the same run, when GLOVE_GLOVE names a build
+#     of its glove program (not part of firth; the issue quotes ~22 s per
+#     iteration).  Both read the same shuffled records from disk, GloVe's
+#     as its 16-byte binary records; GLOVE_REF_ITER iterations each
+#     (default 2), alternated, so that load on a shared machine falls on
+#     both alike.
+if [ -n "${GLOVE_GLOVE:-}" ] && [ -x "$GLOVE_GLOVE" ]; then
+	rit=${GLOVE_REF_ITER:-2}
+	cooc_to_glove -V "$work/vocab.txt" < "$work/shuf.fs" > "$work/shuf.bin"
+	for who in glove firth glove firth; do
+		if [ "$who" = glove ]; then
+			/usr/bin/time -f '%e %U %S %M' -a -o "$work/r.glove" \
+			    "$GLOVE_GLOVE" -input-file "$work/shuf.bin" \
+			    -vocab-file "$work/vocab.txt" -save-file "$work/gv" \
+			    -iter "$rit" -threads "$THREADS" -x-max 10 \
+			    -vector-size 50 -binary 1 -verbose 0 2>/dev/null
+		else
+			/usr/bin/time -f '%e %U %S %M' -a -o "$work/r.firth" \
+			    firth-glove -q -T "$THREADS" --iter "$rit" \
+			    --x-max 10 --vector-size 50 -M 1k -o /dev/null \
+			    < "$work/shuf.fs"
+		fi
+	done
+	rm -f "$work/shuf.bin" "$work/gv.bin"
+	avg() { awk -v n="$rit" '{ w += $1; c += $2 + $3; m = $4 > m ? $4 : m }
+	    END { printf "%.2f %.2f %d", w / NR / n, c / NR / n, m / 1024 }' "$1"; }
+	read -r gw gc gm <<< "$(avg "$work/r.glove")"
+	read -r fw fc fm <<< "$(avg "$work/r.firth")"
+	say "same run, $rit iterations x 2 runs each, $THREADS threads: GloVe glove $gw s/iter wall ($gc CPU s/iter, peak $gm MB), firth-glove spooled $fw s/iter wall ($fc CPU s/iter, peak $fm MB)"
+	say "firth-glove / GloVe: wall $(awk -v a="$fw" -v b="$gw" 'BEGIN { printf "%.2f", a / b }'), CPU $(awk -v a="$fc" -v b="$gc" 'BEGIN { printf "%.2f", a / b }') (start-up and reading included in both)"
+else
+	say "GloVe reference skipped (set GLOVE_GLOVE to its glove program)"
+fi
+
 # 3. The full training, records spooled (GloVe too re-reads them from
 #    disk each iteration) and, for comparison, held in memory.
 for mode in spool memory; do
