@@ -64,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "cli.h"
@@ -156,15 +157,31 @@ stream_fingerprint(char *const *words, uint32_t nwords)
 }
 
 /*
- * Writer.  Frames are filled in buf; a full frame is handed to a worker
- * thread that compresses and writes it while the caller fills the other
- * buffer.  With level 0 there is nothing to overlap and no thread.
+ * Writer.  The caller fills frames in cur.  At level 0 a full frame is
+ * written at once: there is nothing to overlap.  At level > 0 it goes
+ * into a ring of slots served by up to WRITER_THREADS workers.  Each
+ * worker takes the oldest frame no one has taken, compresses it with its
+ * own deflate state, then waits for its turn to write, so frames leave
+ * in the order they were filled while several compress at once: deflate
+ * level 1 manages about 30 MB per CPU second, far slower than anything
+ * that feeds it, and one thread would cap every compressed stream there.
  */
+#define WRITER_THREADS 4
+#define WRITER_SLOTS (2 * WRITER_THREADS)
+
 struct wframe {
 	unsigned char *raw;
 	size_t len;		/* bytes filled */
 	size_t cap;		/* bytes allocated, at least the writer's cap */
 	int type;
+};
+
+/* One deflate state and its output buffer, per thread that compresses. */
+struct deflater {
+	z_stream z;
+	int ready;		/* deflateInit2 done */
+	unsigned char *buf;
+	size_t cap;
 };
 
 struct stream_writer {
@@ -179,59 +196,85 @@ struct stream_writer {
 	uint64_t rawbytes;		/* raw payload bytes of V and R frames */
 	uint32_t crc;			/* CRC-32 over those raw bytes */
 
-	/* compression worker (level > 0) */
-	int threaded;
-	pthread_t thread;
+	/* compression workers (level > 0); with none the caller does all */
+	int nthreads;
+	pthread_t thread[WRITER_THREADS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct wframe pending;		/* handed to the worker; raw NULL if none */
-	struct wframe spare;		/* buffer the worker finished with */
+	struct wframe slot[WRITER_SLOTS];	/* frame n is slot[n % SLOTS] */
+	uint64_t nfilled;		/* frames handed to the workers */
+	uint64_t ntaken;		/* ... taken by a worker */
+	uint64_t nwritten;		/* ... written, their slots free again */
 	int quit;
 	int werr;			/* errno of a failed write, 0 if none */
-	z_stream z;
-	unsigned char *zbuf;
-	size_t zcap;
+	struct deflater d;		/* the caller's, when nthreads is 0 */
 };
 
-/* Compress and write one frame.  Returns 0 or an errno value. */
+/*
+ * Compress one frame into d's buffer.  Sets *payload and *plen to what
+ * goes on the wire and returns the method: incompressible data is stored
+ * rather than grown.
+ */
 static int
-frame_emit(struct stream_writer *w, const struct wframe *fr)
+frame_compress(int level, struct deflater *d, const struct wframe *fr,
+    const unsigned char **payload, size_t *plen)
+{
+	size_t bound;
+
+	*payload = fr->raw;
+	*plen = fr->len;
+	if (level == 0 || fr->len == 0)
+		return METHOD_STORED;
+	if (!d->ready) {
+		if (deflateInit2(&d->z, level, Z_DEFLATED, -15, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			cli_die("zlib: deflateInit2 failed (out of memory?)");
+		d->ready = 1;
+	}
+	bound = deflateBound(&d->z, fr->len);
+	if (bound > d->cap) {
+		d->buf = xrealloc(d->buf, bound);
+		d->cap = bound;
+	}
+	if (deflateReset(&d->z) != Z_OK)
+		cli_die("zlib: deflateReset failed");
+	d->z.next_in = fr->raw;
+	d->z.avail_in = fr->len;
+	d->z.next_out = d->buf;
+	d->z.avail_out = d->cap;
+	if (deflate(&d->z, Z_FINISH) != Z_STREAM_END)
+		cli_die("zlib: deflate did not finish a %zu-byte frame",
+		    fr->len);
+	if (d->z.total_out >= fr->len)
+		return METHOD_STORED;
+	*payload = d->buf;
+	*plen = d->z.total_out;
+	return METHOD_DEFLATE;
+}
+
+static void
+deflater_free(struct deflater *d)
+{
+	if (d->ready)
+		deflateEnd(&d->z);
+	free(d->buf);
+}
+
+/* Write one frame.  Returns 0 or an errno value. */
+static int
+frame_put(FILE *f, const struct wframe *fr, const unsigned char *payload,
+    size_t plen, int method)
 {
 	unsigned char head[FRAME_HEAD];
-	const unsigned char *payload = fr->raw;
-	size_t plen = fr->len;
-	int method = METHOD_STORED;
 
-	if (w->level > 0 && fr->len > 0) {
-		size_t bound = deflateBound(&w->z, fr->len);
-		if (bound > w->zcap) {
-			w->zbuf = xrealloc(w->zbuf, bound);
-			w->zcap = bound;
-		}
-		if (deflateReset(&w->z) != Z_OK)
-			cli_die("zlib: deflateReset failed");
-		w->z.next_in = fr->raw;
-		w->z.avail_in = fr->len;
-		w->z.next_out = w->zbuf;
-		w->z.avail_out = w->zcap;
-		if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
-			cli_die("zlib: deflate did not finish a %zu-byte frame",
-			    fr->len);
-		/* Incompressible data is stored rather than grown. */
-		if (w->z.total_out < fr->len) {
-			payload = w->zbuf;
-			plen = w->z.total_out;
-			method = METHOD_DEFLATE;
-		}
-	}
 	head[0] = fr->type;
 	head[1] = method;
 	put16(head + 2, 0);
 	put32(head + 4, fr->len);
 	put32(head + 8, plen);
 	put32(head + 12, crc32(0, fr->raw, fr->len));
-	if (fwrite(head, 1, FRAME_HEAD, w->f) != FRAME_HEAD ||
-	    fwrite(payload, 1, plen, w->f) != plen)
+	if (fwrite(head, 1, FRAME_HEAD, f) != FRAME_HEAD ||
+	    fwrite(payload, 1, plen, f) != plen)
 		return errno ? errno : EIO;
 	return 0;
 }
@@ -240,27 +283,41 @@ static void *
 writer_main(void *arg)
 {
 	struct stream_writer *w = arg;
-	struct wframe fr;
-	int e;
+	struct deflater d = { .ready = 0 };
+	const unsigned char *payload = NULL;
+	struct wframe *fr;
+	size_t plen = 0;
+	uint64_t n;
+	int method = METHOD_STORED, skip, e;
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (w->pending.raw == NULL && !w->quit)
+		while (w->ntaken == w->nfilled && !w->quit)
 			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->pending.raw == NULL && w->quit)
-			break;
-		fr = w->pending;
+		if (w->ntaken == w->nfilled)
+			break;		/* quit, and nothing left to take */
+		n = w->ntaken++;
+		fr = &w->slot[n % WRITER_SLOTS];
+		skip = w->werr != 0;
 		pthread_mutex_unlock(&w->mu);
-		e = w->werr ? 0 : frame_emit(w, &fr);
+		if (!skip)
+			method = frame_compress(w->level, &d, fr, &payload,
+			    &plen);
+		pthread_mutex_lock(&w->mu);
+		while (w->nwritten != n)
+			pthread_cond_wait(&w->cv, &w->mu);
+		/* Frame n's turn: no other thread writes until nwritten moves. */
+		skip = skip || w->werr != 0;
+		pthread_mutex_unlock(&w->mu);
+		e = skip ? 0 : frame_put(w->f, fr, payload, plen, method);
 		pthread_mutex_lock(&w->mu);
 		if (e != 0)
 			w->werr = e;
-		/* Give the buffer back: the caller reuses it as its next cur. */
-		w->pending.raw = NULL;
-		w->spare = fr;
+		w->nwritten++;
 		pthread_cond_broadcast(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
+	deflater_free(&d);
 	return NULL;
 }
 
@@ -275,37 +332,41 @@ writer_check(struct stream_writer *w)
 static void
 frame_flush(struct stream_writer *w)
 {
-	struct wframe *fr = &w->cur;
-	struct wframe spare;
-	int e;
+	struct wframe *fr = &w->cur, *slot;
+	const unsigned char *payload;
+	size_t plen;
+	int type = fr->type, method;
 
 	if (fr->len == 0)
 		return;
 	w->crc = crc32_combine(w->crc, crc32(0, fr->raw, fr->len), fr->len);
 	w->rawbytes += fr->len;
-	if (!w->threaded) {
-		if ((e = frame_emit(w, fr)) != 0)
-			w->werr = e;
+	if (w->nthreads == 0) {
+		method = frame_compress(w->level, &w->d, fr, &payload, &plen);
+		w->werr = frame_put(w->f, fr, payload, plen, method);
 		writer_check(w);
 		fr->len = 0;
 		return;
 	}
 	pthread_mutex_lock(&w->mu);
-	while (w->pending.raw != NULL)
+	/* Slot nfilled is free once the frame SLOTS before it is written. */
+	while (w->nfilled - w->nwritten == WRITER_SLOTS)
 		pthread_cond_wait(&w->cv, &w->mu);
 	writer_check(w);
-	spare = w->spare;
-	w->spare.raw = NULL;
-	w->pending = *fr;
+	slot = &w->slot[w->nfilled % WRITER_SLOTS];
+	/* Swap buffers: the slot takes this frame, cur its old buffer. */
+	struct wframe old = *slot;
+	*slot = *fr;
+	*fr = old;
+	w->nfilled++;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
-	if (spare.raw == NULL) {
-		spare.raw = xmalloc(w->cap);
-		spare.cap = w->cap;
+	if (fr->raw == NULL) {
+		fr->raw = xmalloc(w->cap);
+		fr->cap = w->cap;
 	}
-	fr->raw = spare.raw;
-	fr->cap = spare.cap;
 	fr->len = 0;
+	fr->type = type;
 }
 
 static void
@@ -402,13 +463,16 @@ stream_wopen(FILE *f, const char *name, const struct stream_header *h,
 	w->cur.cap = w->cap;
 	w->cur.type = FRAME_VOCAB;
 	if (level > 0) {
-		if (deflateInit2(&w->z, level, Z_DEFLATED, -15, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK)
-			cli_die("zlib: deflateInit2 failed");
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		int want = ncpu < 1 ? 1 : ncpu > WRITER_THREADS ?
+		    WRITER_THREADS : (int)ncpu;
+
 		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->cv, NULL);
-		w->threaded = pthread_create(&w->thread, NULL, writer_main,
-		    w) == 0;
+		/* Fewer threads than wanted, even none, still work. */
+		while (w->nthreads < want && pthread_create(
+		    &w->thread[w->nthreads], NULL, writer_main, w) == 0)
+			w->nthreads++;
 	}
 	header_write(w);
 	for (uint32_t i = 0; i < w->h.nwords; i++) {
@@ -477,15 +541,17 @@ stream_wclose(struct stream_writer *w)
 	unsigned char head[FRAME_HEAD], end[END_PAYLOAD];
 
 	frame_flush(w);
-	if (w->threaded) {
+	if (w->level > 0) {
 		pthread_mutex_lock(&w->mu);
-		while (w->pending.raw != NULL)
+		while (w->nwritten != w->nfilled)
 			pthread_cond_wait(&w->cv, &w->mu);
 		w->quit = 1;
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
-		pthread_join(w->thread, NULL);
-		free(w->spare.raw);
+		for (int t = 0; t < w->nthreads; t++)
+			pthread_join(w->thread[t], NULL);
+		for (int k = 0; k < WRITER_SLOTS; k++)
+			free(w->slot[k].raw);
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
 	}
@@ -508,9 +574,7 @@ stream_wclose(struct stream_writer *w)
 	    fwrite(end, 1, END_PAYLOAD, w->f) != END_PAYLOAD ||
 	    fflush(w->f) != 0)
 		cli_die("write error on %s: %s", w->name, strerror(errno));
-	if (w->level > 0)
-		deflateEnd(&w->z);
-	free(w->zbuf);
+	deflater_free(&w->d);
 	free(w->cur.raw);
 	free(w);
 }
