@@ -117,7 +117,7 @@ cmerge_vocab_find(const struct cmerge_vocab *cv, const char *w, size_t len)
 	if (id >= 0)
 		return id;
 	id = vocab_find(cv->fresh, w, len);
-	return id < 0 ? -1 : cv->final[id];
+	return id < 0 ? -1 : (int64_t)cv->final[id];
 }
 
 uint32_t
