@@ -179,6 +179,81 @@ cmerge_sort(struct shard_rec *a, struct shard_rec *tmp, size_t n,
 	return src;
 }
 
+/* Stable LSD passes over the w2 bits [0, bits) of a row, via scratch. */
+static void
+row_sort(struct shard_rec *row, struct shard_rec *scratch, size_t n,
+    int bits)
+{
+	size_t count[1u << DIGIT];
+	struct shard_rec *src = row, *dst = scratch, *t;
+
+	if (n < 32) {
+		/* insertion sort: stable, and cheapest for short rows */
+		for (size_t i = 1; i < n; i++) {
+			struct shard_rec x = row[i];
+			size_t j = i;
+			for (; j > 0 && row[j - 1].key > x.key; j--)
+				row[j] = row[j - 1];
+			row[j] = x;
+		}
+		return;
+	}
+	for (int lo = 0; lo < bits; lo += DIGIT) {
+		int b = bits - lo < DIGIT ? bits - lo : DIGIT;
+		uint64_t mask = (1ULL << b) - 1;
+		size_t sum = 0, c;
+
+		memset(count, 0, sizeof(size_t) << b);
+		for (size_t i = 0; i < n; i++)
+			count[(src[i].key >> lo) & mask]++;
+		for (size_t k = 0; k <= mask; k++) {
+			c = count[k];
+			count[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].key >> lo) & mask]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != row)
+		memcpy(row, src, n * sizeof(*row));
+}
+
+/*
+ * Records renumbered from another vocabulary: one stable counting pass
+ * scatters them by row (w1) into tmp, then each row is sorted by w2 in
+ * place with the matching stretch of a as scratch.  Rows are small
+ * enough to stay in cache, so this moves each record about twice where
+ * LSD passes over the whole buffer would move it four times, each pass
+ * out of cache.  fields as for cmerge_sort: { w2 bits }, { w1 bits }.
+ */
+struct shard_rec *
+cmerge_sort_rows(struct shard_rec *a, struct shard_rec *tmp, size_t n,
+    int w2bits, int w1bits)
+{
+	size_t rows = (size_t)1 << w1bits, sum = 0, c;
+	size_t *start = xcalloc(rows + 1, sizeof(size_t));
+
+	for (size_t i = 0; i < n; i++)
+		start[SHARD_W1(a[i].key)]++;
+	for (size_t r = 0; r < rows; r++) {
+		c = start[r];
+		start[r] = sum;
+		sum += c;
+	}
+	start[rows] = n;
+	for (size_t i = 0; i < n; i++)
+		tmp[start[SHARD_W1(a[i].key)]++] = a[i];
+	/* start[r] is now the end of row r, the start of row r + 1 */
+	for (size_t r = 0, lo = 0; r < rows; lo = start[r], r++)
+		if (start[r] - lo > 1)
+			row_sort(tmp + lo, a + lo, start[r] - lo, w2bits);
+	free(start);
+	return tmp;
+}
+
 static int
 cmp_key(const void *a, const void *b)
 {
@@ -206,13 +281,27 @@ bits_for(uint32_t maxid)
 
 struct cmerge_sorter *
 cmerge_sorter_new(const struct shard_meta *m, uint64_t mem, uint32_t maxw1,
-    uint32_t maxw2)
+    uint32_t maxw2, uint64_t expect)
 {
 	struct cmerge_sorter *s = xcalloc(1, sizeof(*s));
 
 	s->meta = *m;
 	/* Two arrays of records (the sort is not in place). */
 	s->cap = mem / (2 * sizeof(struct shard_rec));
+	/*
+	 * No larger than needed for CMERGE_RUNS runs of the records
+	 * expected: the final merge reads that many runs in one round
+	 * anyway, and a smaller buffer is fewer pages to fault in and
+	 * zero, and sorts in cache more often.
+	 */
+	if (expect > 0) {
+		uint64_t want = expect / CMERGE_RUNS + 1;
+		if (want < (1u << 22))	/* no point in runs under 128 MB */
+			want = expect + 1 < (1u << 22) ? expect + 1 :
+			    (1u << 22);
+		if (s->cap > want)
+			s->cap = want;
+	}
 	if (s->cap < SHARD_MAX_RECS)
 		s->cap = SHARD_MAX_RECS;
 	s->buf = xreallocarray(NULL, s->cap, sizeof(struct shard_rec));
@@ -243,8 +332,15 @@ cmerge_sorter_flush(struct cmerge_sorter *s)
 
 	if (s->n == 0)
 		return;
-	a = cmerge_sort(s->buf, s->tmp, s->n, (const int (*)[2])s->fields,
-	    2);
+	/* By rows when there are fewer rows than records, else LSD. */
+	if (s->fields[1][1] - 32 <= 24 &&
+	    ((size_t)1 << (s->fields[1][1] - 32)) <= s->n &&
+	    s->fields[0][0] == 0 && s->fields[1][0] == 32)
+		a = cmerge_sort_rows(s->buf, s->tmp, s->n, s->fields[0][1],
+		    s->fields[1][1] - 32);
+	else
+		a = cmerge_sort(s->buf, s->tmp, s->n,
+		    (const int (*)[2])s->fields, 2);
 	t = shard_tmprun_new();
 	w = shard_writer_new(&s->meta, 0, shard_tmprun_sink, t);
 	while (i < s->n) {

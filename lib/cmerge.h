@@ -65,9 +65,14 @@ struct cmerge_sorter {
 	uint64_t in, out;	/* records added; records in the runs */
 };
 
-/* maxw1, maxw2: the largest ids the keys will hold. */
+/*
+ * maxw1, maxw2: the largest ids the keys will hold; expect: about how
+ * many records will be added (0: unknown), so that the buffers are no
+ * larger than CMERGE_RUNS runs need.
+ */
+#define CMERGE_RUNS 12
 struct cmerge_sorter *cmerge_sorter_new(const struct shard_meta *m,
-    uint64_t mem, uint32_t maxw1, uint32_t maxw2);
+    uint64_t mem, uint32_t maxw1, uint32_t maxw2, uint64_t expect);
 void cmerge_sorter_add(struct cmerge_sorter *s, const struct shard_rec *r);
 /* Sort, sum and write what the buffer holds as one more run. */
 void cmerge_sorter_flush(struct cmerge_sorter *s);
@@ -83,5 +88,11 @@ void cmerge_sorter_free(struct cmerge_sorter *s);
 struct shard_rec *cmerge_sort(struct shard_rec *a, struct shard_rec *tmp,
     size_t n, const int (*fields)[2], int nfields);
 void cmerge_sort_ref(struct shard_rec *a, size_t n);
+/*
+ * The same order by rows: a stable counting pass on w1 (w1bits, at most
+ * 24) into tmp, then each row sorted on its w2bits in cache.  Returns tmp.
+ */
+struct shard_rec *cmerge_sort_rows(struct shard_rec *a,
+    struct shard_rec *tmp, size_t n, int w2bits, int w1bits);
 
 #endif

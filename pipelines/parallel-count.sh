@@ -55,7 +55,15 @@ while [ $# -gt 0 ]; do
 	-M|--memory) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
 	--memory=*) mem=${1#*=}; shift ;;
 	-q|-v) opts+=("$1"); mergeopts+=("$1"); shift ;;
-	-w|-x|-c|-S|-m|-s|--window|--weighting|--context|--doc-cap|--stopwords|--min-count|--max-vocab|--shard-level)
+	# The jobs run in a directory of their own: a relative path would not
+	# be found there.
+	-S|--stopwords)
+		[ $# -ge 2 ] || usage
+		case $2 in /*) opts+=("$1" "$2") ;; *) opts+=("$1" "$PWD/$2") ;; esac
+		shift 2 ;;
+	--stopwords=/*) opts+=("$1"); shift ;;
+	--stopwords=*) opts+=("--stopwords=$PWD/${1#*=}"); shift ;;
+	-w|-x|-c|-m|-s|--window|--weighting|--context|--doc-cap|--min-count|--max-vocab|--shard-level)
 		[ $# -ge 2 ] || usage; opts+=("$1" "$2"); shift 2 ;;
 	--) shift; files+=("$@"); break ;;
 	-?*) opts+=("$1"); shift ;;

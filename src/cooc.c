@@ -2148,7 +2148,7 @@ merge_dbs(char **paths, int n)
 	int tnew, nmerged = 0;
 	int64_t docoff;
 	uint32_t added, maxw2;
-	uint64_t records = 0;
+	uint64_t records = 0, expect = 0;
 	double t0 = cli_now();
 
 	/* Every slice a distinct file, none the target. */
@@ -2249,8 +2249,15 @@ merge_dbs(char **paths, int n)
 	}
 
 	/* Counts: each slice renumbered into the sorter's runs. */
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *st = db_prepare(sl[i].db, "SELECT "
+		    "coalesce(sum(records), 0) FROM shards");
+		if (db_step(sl[i].db, st) == SQLITE_ROW)
+			expect += (uint64_t)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
 	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
-	    maxw2);
+	    maxw2, expect);
 	for (int i = 0; i < n; i++) {
 		struct runset srs = { 0 };
 		struct remap rm = { sl[i].map, docoff,
@@ -2595,6 +2602,7 @@ import_records(char **files, int nfiles)
 	char *cleanup[3] = { 0 }, digest[TOKIN_DIGEST_LEN], *source, buf[32];
 	size_t len, l1, l2, srclen = 2;
 	uint64_t v[3], docs = 0, tokens = 0, pairs = 0, bytes = 0, records;
+	uint64_t npairs = 0;
 	uint32_t crc = crc32(0, NULL, 0), adler = adler32(0, NULL, 0), added;
 	int tnew = stat(opt_db, &sb) != 0, havet = 0, k;
 	char *dash = "-";
@@ -2638,8 +2646,10 @@ import_records(char **files, int nfiles)
 		recin_open(&r, files[f]);
 		while ((line = recin_next(&r, &len)) != NULL) {
 			val = rec_split(line, &r);
-			if (line[0] == 'p' && line[1] == ' ')
+			if (line[0] == 'p' && line[1] == ' ') {
+				npairs++;
 				continue;
+			}
 			if (line[0] == 's' && line[1] == ' ') {
 				if (settings == NULL)
 					settings = xstrdup(line + 2);
@@ -2704,7 +2714,7 @@ import_records(char **files, int nfiles)
 
 	/* Pass 2: the pairs, renumbered and re-sorted. */
 	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
-	    cmerge_vocab_size(cv));
+	    cmerge_vocab_size(cv), npairs);
 	for (int f = 0; f < nfiles; f++) {
 		recin_open(&r, files[f]);
 		while ((line = recin_next(&r, &len)) != NULL) {

@@ -56,11 +56,12 @@ same() {
 	[ -z "$(ls tmp)" ]
 }
 
-@test "parallel-count.sh counts gzip input and several files as one corpus" {
-	one one.db --left -w 3
+@test "parallel-count.sh counts gzip input and several files as one corpus, with a stopword file" {
+	printf 'w2 w5\n' > stop.txt
+	one one.db --left -w 3 -S stop.txt
 	head -n 300 corpus.txt | gzip > a.gz
 	tail -n +301 corpus.txt > b.txt
-	"$PC" -q -j 3 -d all.db --left -w 3 a.gz b.txt
+	"$PC" -q -j 3 -d all.db --left -w 3 -S stop.txt a.gz b.txt
 	same one.db all.db
 }
 

@@ -26,6 +26,7 @@ rnd(void)
 static void
 make_recs(struct shard_rec *r, size_t n, uint32_t maxid)
 {
+	rng = 88172645463325252ULL + n + maxid;
 	for (size_t i = 0; i < n; i++) {
 		r[i].key = SHARD_KEY(rnd() % maxid, rnd() % maxid);
 		r[i].n = 1 + i;
@@ -66,6 +67,13 @@ test_sort(size_t n, uint32_t maxid)
 	ok(memcmp(got, b, n * sizeof(*b)) == 0,
 	    "cmerge_sort of %zu records, ids below %u, agrees with qsort and "
 	    "is stable", n, maxid);
+	if (bits <= 24) {
+		make_recs(a, n, maxid);		/* the same records again */
+		got = cmerge_sort_rows(a, t, n, bits, bits);
+		ok(memcmp(got, b, n * sizeof(*b)) == 0,
+		    "cmerge_sort_rows of %zu records, ids below %u, agrees "
+		    "with qsort and is stable", n, maxid);
+	}
 	free(a);
 	free(b);
 	free(t);
@@ -101,7 +109,7 @@ test_sorter(void)
 	struct shard_rec *out = calloc(n, sizeof(*out));
 	uint64_t *want = calloc((size_t)maxid * maxid, sizeof(uint64_t));
 	uint64_t *got = calloc((size_t)maxid * maxid, sizeof(uint64_t));
-	struct cmerge_sorter *s = cmerge_sorter_new(&m, 1, maxid, maxid);
+	struct cmerge_sorter *s = cmerge_sorter_new(&m, 1, maxid, maxid, 0);
 	int sorted = 1;
 
 	for (size_t i = 0; i < n; i++) {
@@ -146,6 +154,9 @@ main(int argc, char **argv)
 	test_sort(1000, 3);
 	test_sort(100000, 5000);
 	test_sort(50000, (1u << 28) - 1);
+	test_sort(300000, 1u << 17);
+	test_sort(400000, 4000);	/* rows of 100: two passes */
+	test_sort(100000, 1500);	/* one pass, copied back */
 	test_sorter();
 	return tap_done();
 }
