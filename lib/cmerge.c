@@ -342,7 +342,7 @@ cmerge_sorter_flush(struct cmerge_sorter *s)
 		a = cmerge_sort(s->buf, s->tmp, s->n,
 		    (const int (*)[2])s->fields, 2);
 	t = shard_tmprun_new();
-	w = shard_writer_new(&s->meta, 0, shard_tmprun_sink, t);
+	w = shard_writer_new(&s->meta, s->level, shard_tmprun_sink, t);
 	while (i < s->n) {
 		struct shard_rec r = a[i++];
 

@@ -60,6 +60,7 @@ struct cmerge_sorter {
 	struct shard_rec *buf, *tmp;	/* [cap] each */
 	size_t n, cap;
 	int fields[2][2];	/* key bits sorted on: w2's, then w1's */
+	int level;		/* zlib level of the runs' blobs (0) */
 	struct shard_tmprun **runs;	/* the sorted runs so far */
 	int nruns;
 	uint64_t in, out;	/* records added; records in the runs */
@@ -70,7 +71,7 @@ struct cmerge_sorter {
  * many records will be added (0: unknown), so that the buffers are no
  * larger than CMERGE_RUNS runs need.
  */
-#define CMERGE_RUNS 12
+#define CMERGE_RUNS 8
 struct cmerge_sorter *cmerge_sorter_new(const struct shard_meta *m,
     uint64_t mem, uint32_t maxw1, uint32_t maxw2, uint64_t expect);
 void cmerge_sorter_add(struct cmerge_sorter *s, const struct shard_rec *r);

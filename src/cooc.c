@@ -1868,39 +1868,51 @@ compact_db(void)
 }
 
 /*
- * The sorter's runs merged into one new run of the database, owned by
- * sink->batch at level 0; the sorter is freed.  Returns the records.
+ * The sorter's runs become runs of the database as they are (their blobs
+ * copied, not decoded), levels 0, 1, ... of sink->batch, as counting
+ * stores a batch's spill runs: export and --compact merge them.  When
+ * there are more than BATCH_RUNS, the oldest are merged first, at most
+ * SHARD_FANIN at a time.  The sorter is freed.  Returns the records
+ * stored (a pair in two runs counts twice).
  */
 static uint64_t
 sorter_store(struct cmerge_sorter *sorter, const struct shard_meta *m,
     struct db *db, struct dbsink *sink)
 {
-	struct runset rs = { 0 };
-	struct shard_writer *w;
-	uint64_t records;
+	uint64_t records = 0;
 
 	cmerge_sorter_flush(sorter);
-	for (int i = 0; i < sorter->nruns; i++) {
-		runset_add_tmp(&rs, sorter->runs[i]);
-		sorter->runs[i] = NULL;
-	}
 	if (cli_verbose > 0)
 		cli_info("%llu records re-sorted into %d run%s",
 		    (unsigned long long)sorter->in, sorter->nruns,
 		    sorter->nruns == 1 ? "" : "s");
-	cmerge_sorter_free(sorter);
-	runset_reduce(&rs, SHARD_FANIN, m);
-	if (rs.n > 0 && sink->batch < 0)
+	while (sorter->nruns > BATCH_RUNS) {
+		struct runset rs = { 0 };
+		struct shard_tmprun *t = shard_tmprun_new();
+		struct shard_writer *w = shard_writer_new(m, opt_shard_level,
+		    shard_tmprun_sink, t);
+		int k = sorter->nruns - BATCH_RUNS + 1 < SHARD_FANIN ?
+		    sorter->nruns - BATCH_RUNS + 1 : SHARD_FANIN;
+
+		for (int i = 0; i < k; i++)
+			runset_add_tmp(&rs, sorter->runs[i]);
+		shard_merge(rs.cur, rs.n, emit_to_writer, w);
+		shard_writer_close(w);
+		runset_free(&rs);	/* frees the k runs */
+		memmove(sorter->runs, sorter->runs + k,
+		    (sorter->nruns - k) * sizeof(*sorter->runs));
+		sorter->nruns -= k;
+		sorter->runs[sorter->nruns++] = t;
+	}
+	if (sorter->nruns > 0 && sink->batch < 0)
 		cli_die("internal error: counts but no cooc batch to own them");
 	sink->db = db;
-	sink->level = 0;
-	w = shard_writer_new(m, opt_shard_level, dbsink_put, sink);
-	shard_writer_async(w);
-	shard_merge(rs.cur, rs.n, emit_to_writer, w);
-	shard_writer_flush(w);
-	records = w->records;
-	shard_writer_close(w);
-	runset_free(&rs);
+	for (int i = 0; i < sorter->nruns; i++) {
+		sink->level = i;
+		shard_tmprun_copy(sorter->runs[i], dbsink_put, sink);
+		records += sorter->runs[i]->records;
+	}
+	cmerge_sorter_free(sorter);
 	if (sink->ins != NULL)
 		sqlite3_finalize(sink->ins);
 	sink->ins = NULL;
@@ -2258,6 +2270,7 @@ merge_dbs(char **paths, int n)
 	}
 	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
 	    maxw2, expect);
+	sorter->level = opt_shard_level;
 	for (int i = 0; i < n; i++) {
 		struct runset srs = { 0 };
 		struct remap rm = { sl[i].map, docoff,
@@ -2715,6 +2728,7 @@ import_records(char **files, int nfiles)
 	/* Pass 2: the pairs, renumbered and re-sorted. */
 	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
 	    cmerge_vocab_size(cv), npairs);
+	sorter->level = opt_shard_level;
 	for (int f = 0; f < nfiles; f++) {
 		recin_open(&r, files[f]);
 		while ((line = recin_next(&r, &len)) != NULL) {
