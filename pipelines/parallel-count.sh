@@ -10,9 +10,12 @@
 #                    missing; a database with counts gets the slices added)
 #   --sshlogin LOGIN run the jobs on LOGIN (as in parallel(1); repeat it
 #                    for more hosts, ':' is this host).  Each slice is
-#                    copied to the host, counted there (firth on the host's
-#                    PATH, and a --stopwords file at the same path), and
-#                    its database copied back before the merge.
+#                    copied to the host's login directory, counted there
+#                    (firth on the host's PATH, and a --stopwords file at
+#                    the same absolute path), and its database copied back
+#                    before the merge.  Slices are named after the first
+#                    FILE (NAME.1ofN): two runs on one corpus name must not
+#                    share a host at once.
 #   firth-cooc options: counting options for every slice (-w, --left, -x,
 #                    -c, --doc-cap, --stopwords, --close-gaps, -M, -q, -v);
 #                    -M, -q and -v apply to the merge too.  Without -M each
@@ -143,12 +146,15 @@ done
 
 # The job: vocabulary, then co-occurrences, of slice {} into {}.db.
 job="firth-vocab -q -d {}.db {} && firth-cooc -d {}.db$(printf ' %q' "${opts[@]}") {}"
-popts=(-j "$jobs" --halt now,fail=1)
+popts=(-j "$jobs" --halt now,fail=1 --will-cite)
 if [ ${#logins[@]} -gt 0 ]; then
 	for l in "${logins[@]}"; do
 		popts+=(--sshlogin "$l")
 	done
-	popts+=(--workdir ... --transferfile {} --return {}.db --cleanup)
+	# GNU parallel's transfer pattern: relative names, so the slice lands
+	# in the login directory of a remote host (and stays in $tmp for ':'),
+	# and its database comes back here; --cleanup removes both there.
+	popts+=(--transferfile {} --return {}.db --cleanup)
 fi
 run "$tmp" parallel "${popts[@]}" "$job" ::: "${slices[@]}" ||
 	die "counting a slice failed; $target is unchanged"

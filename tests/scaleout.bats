@@ -65,6 +65,13 @@ same() {
 	same one.db all.db
 }
 
+@test "parallel-count.sh --sshlogin : runs the jobs through parallel's transfer options, same counts" {
+	one one.db
+	run --separate-stderr "$PC" -q -j 2 --sshlogin : -d all.db corpus.txt
+	[ "$status" -eq 0 ]
+	same one.db all.db
+}
+
 @test "parallel-count.sh run again on the same corpus changes nothing" {
 	"$PC" -q -j 4 -d all.db corpus.txt
 	before=$(sqlite3 all.db 'SELECT id, kind, digest FROM batches; SELECT count(*) FROM shards')
