@@ -5,6 +5,7 @@
  *   firth-cooc -d DB [options] [FILE...]     count one batch into DB
  *   firth-cooc -d DB --export [options]      cooc stream on stdout
  *   firth-cooc -d DB --compact               merge all shards into one run
+ *   firth-cooc -d DB --merge A.db B.db ...   sum slice databases into DB
  *
  * Counting works on database word ids.  A reader thread turns token text
  * into ids; the counting thread pairs them.  Pairs of words with small ids
@@ -28,9 +29,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "cli.h"
+#include "cmerge.h"
 #include "cooc_sort.h"
 #include "db.h"
 #include "shard.h"
@@ -44,7 +47,8 @@ static const char *const ctx_names[] = { "window", "doc", "worddoc" };
 static const char *const weight_names[] = { "harmonic", "linear", "flat" };
 
 static const char *opt_db, *opt_stopfile;
-static int opt_export, opt_compact, opt_force, opt_left, opt_close_gaps;
+static int opt_export, opt_compact, opt_merge, opt_dump, opt_import,
+    opt_reduce, opt_force, opt_left, opt_close_gaps;
 static int opt_context = CTX_WINDOW, opt_weighting = -1;
 static int opt_window = 15, opt_doc_cap = 1000;
 static int opt_level = 1, opt_shard_level = 0;
@@ -67,6 +71,10 @@ usage(FILE *f)
 	    "[--max-vocab N]\n"
 	    "                  [-x WEIGHTING] [--cap X] [-l LEVEL]\n"
 	    "       firth-cooc -d DB --compact [-M SIZE]\n"
+	    "       firth-cooc -d DB --merge [-M SIZE] SLICE.db...\n"
+	    "       firth-cooc -d DB --dump\n"
+	    "       firth-cooc -d DB --import [-M SIZE] [RECORDS...]\n"
+	    "       firth-cooc --reduce [RECORDS...]\n"
 	    "Count co-occurrences of token text into a corpus database, or "
 	    "export them.\n"
 	    "  -d, --db DB          corpus database (firth-vocab -d DB "
@@ -92,6 +100,10 @@ usage(FILE *f)
 	    "  -l, --level N        export: zlib level 0..9 (default 1)\n"
 	    "      --shard-level N  zlib level of stored shards (default 0)\n"
 	    "      --compact        merge the database's shards into one run\n"
+	    "      --merge          sum the slice databases SLICE.db... into DB\n"
+	    "      --dump           the counts as text records keyed by words\n"
+	    "      --reduce         sum sorted text records with equal keys\n"
+	    "      --import         add text records to DB\n"
 	    "  -q, --quiet, -v, --verbose, -h, --help, --version\n");
 }
 
@@ -1855,11 +1867,934 @@ compact_db(void)
 	db_close(db);
 }
 
+/*
+ * The sorter's runs become runs of the database as they are (their blobs
+ * copied, not decoded), levels 0, 1, ... of sink->batch, as counting
+ * stores a batch's spill runs: export and --compact merge them.  When
+ * there are more than BATCH_RUNS, the oldest are merged first, at most
+ * SHARD_FANIN at a time.  The sorter is freed.  Returns the records
+ * stored (a pair in two runs counts twice).
+ */
+static uint64_t
+sorter_store(struct cmerge_sorter *sorter, const struct shard_meta *m,
+    struct db *db, struct dbsink *sink)
+{
+	uint64_t records = 0;
+
+	cmerge_sorter_flush(sorter);
+	if (cli_verbose > 0)
+		cli_info("%llu records re-sorted into %d run%s",
+		    (unsigned long long)sorter->in, sorter->nruns,
+		    sorter->nruns == 1 ? "" : "s");
+	while (sorter->nruns > BATCH_RUNS) {
+		struct runset rs = { 0 };
+		struct shard_tmprun *t = shard_tmprun_new();
+		struct shard_writer *w = shard_writer_new(m, opt_shard_level,
+		    shard_tmprun_sink, t);
+		int k = sorter->nruns - BATCH_RUNS + 1 < SHARD_FANIN ?
+		    sorter->nruns - BATCH_RUNS + 1 : SHARD_FANIN;
+
+		for (int i = 0; i < k; i++)
+			runset_add_tmp(&rs, sorter->runs[i]);
+		shard_merge(rs.cur, rs.n, emit_to_writer, w);
+		shard_writer_close(w);
+		runset_free(&rs);	/* frees the k runs */
+		memmove(sorter->runs, sorter->runs + k,
+		    (sorter->nruns - k) * sizeof(*sorter->runs));
+		sorter->nruns -= k;
+		sorter->runs[sorter->nruns++] = t;
+	}
+	if (sorter->nruns > 0 && sink->batch < 0)
+		cli_die("internal error: counts but no cooc batch to own them");
+	sink->db = db;
+	for (int i = 0; i < sorter->nruns; i++) {
+		sink->level = i;
+		shard_tmprun_copy(sorter->runs[i], dbsink_put, sink);
+		records += sorter->runs[i]->records;
+	}
+	cmerge_sorter_free(sorter);
+	if (sink->ins != NULL)
+		sqlite3_finalize(sink->ins);
+	sink->ins = NULL;
+	return records;
+}
+
+/*
+ * Which words a slice paired depended on its own counts when it was
+ * counted with --min-count or --max-vocab: a word rare in one slice and
+ * frequent in all would be missing, so such counts do not add up to a
+ * count of the whole.
+ */
+static void
+settings_additive(const char *v, const char *what)
+{
+	char buf[64];
+
+	if ((setting_get(v, "min-count", buf, sizeof(buf)) != NULL &&
+	    strcmp(buf, "1") != 0) ||
+	    (setting_get(v, "max-vocab", buf, sizeof(buf)) != NULL &&
+	    strcmp(buf, "0") != 0))
+		cli_die("%s was counted with --min-count or --max-vocab "
+		    "('%s'): which words it paired depended on its own "
+		    "counts, so slices do not add up; count slices without "
+		    "them (firth-cooc --export selects words later)", what, v);
+}
+
+/*
+ * Open (or create) the target of --merge or --import.  A target made by
+ * this run goes again if the run fails: it did not exist before, and
+ * must not be left behind half made.  target_keep, after the commit,
+ * keeps it.
+ */
+static struct db *
+target_open(int tnew, char *cleanup[3])
+{
+	struct db *db = db_open(opt_db, DB_CREATE);
+	size_t l = strlen(opt_db) + 5;
+
+	if (tnew) {
+		cleanup[0] = xstrdup(opt_db);
+		cleanup[1] = xmalloc(l);
+		cleanup[2] = xmalloc(l);
+		snprintf(cleanup[1], l, "%s-wal", opt_db);
+		snprintf(cleanup[2], l, "%s-shm", opt_db);
+		for (int i = 0; i < 3; i++)
+			cli_atexit_unlink(cleanup[i]);
+	}
+	return db;
+}
+
+static void
+target_keep(char *cleanup[3])
+{
+	for (int i = 0; i < 3; i++) {
+		if (cleanup[i] != NULL)
+			cli_atexit_forget(cleanup[i]);
+		free(cleanup[i]);
+		cleanup[i] = NULL;
+	}
+}
+
+/*
+ * --merge: sum standalone slice databases into the target, in one
+ * transaction.  Slices are checked before the target is touched: each a
+ * firth database with co-occurrence counts, all counted with the same
+ * settings, none sharing a batch with another.  Their batch rows are
+ * copied (so a slice merged twice, or counted into the target directly,
+ * is recognised by its digests), their words reconciled by bytes
+ * (cmerge.h), and each slice's runs merged, renumbered into the target's
+ * ids, re-sorted in bounded memory and merged again into one new run of
+ * the target, whose shards belong to the first copied cooc batch.
+ */
+struct slice {
+	const char *path;
+	struct db *db;
+	char **words;
+	int64_t *counts;
+	uint32_t nw;
+	uint32_t *map;		/* [nw] slice id -> target id */
+	int64_t docs;		/* documents of its cooc batches */
+	int64_t nbatches;
+	dev_t dev;
+	ino_t ino;
+};
+
+/* What a renumbered record needs: the slice's map, the document offset. */
+struct remap {
+	const uint32_t *map;
+	int64_t docoff;
+	int canonical, worddoc;
+	struct cmerge_sorter *sorter;
+};
+
+static void
+emit_remap(void *ctx, const struct shard_rec *r)
+{
+	struct remap *m = ctx;
+	struct shard_rec x = *r;
+	uint32_t a = m->map[SHARD_W1(r->key)], b;
+
+	if (m->worddoc)
+		b = (uint32_t)(SHARD_W2(r->key) + m->docoff);
+	else
+		b = m->map[SHARD_W2(r->key)];
+	if (m->canonical && a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	x.key = SHARD_KEY(a, b);
+	cmerge_sorter_add(m->sorter, &x);
+}
+
+/* A slice: opened read-only in one read transaction (one snapshot). */
+static void
+slice_open(struct slice *sl, const char *path, const char *want,
+    const char *first)
+{
+	struct settings s;
+	char *v;
+	sqlite3_stmt *st;
+
+	sl->path = path;
+	sl->db = db_open(path, DB_READ);
+	db_exec(sl->db, "BEGIN");
+	v = db_meta_get(sl->db, "cooc");
+	if (v == NULL)
+		cli_die("%s: no co-occurrence counts to merge; count them "
+		    "with firth-cooc -d %s FILE first", path, path);
+	if (want != NULL && strcmp(v, want) != 0)
+		cli_die("%s was counted with '%s', %s with '%s'. Counts with "
+		    "other settings do not add up: count every slice with "
+		    "the same options", path, v, first, want);
+	settings_parse(sl->db, &s);
+	settings_additive(v, path);
+	free(v);
+	db_words_load(sl->db, &sl->words, &sl->counts, &sl->nw);
+	if (sl->nw > SHARD_MAX_ID)
+		cli_die("%s: %u words; firth-cooc counts at most %u", path,
+		    sl->nw, SHARD_MAX_ID);
+	sl->docs = docs_before(sl->db);
+	st = db_prepare(sl->db, "SELECT count(*) FROM batches");
+	if (db_step(sl->db, st) == SQLITE_ROW)
+		sl->nbatches = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+}
+
+/* The first batch of slice a that slice b (or the target) also has. */
+static int
+slice_shared(struct db *a, struct db *b, char *kind, char *digest,
+    size_t size)
+{
+	sqlite3_stmt *st = db_prepare(a, "SELECT kind, digest FROM batches "
+	    "ORDER BY id");
+	int found = 0;
+
+	while (!found && db_step(a, st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *d = (const char *)sqlite3_column_text(st, 1);
+		if (k == NULL || d == NULL)
+			cli_die("%s: damaged batches table", a->path);
+		if (db_batch_find(b, k, d) >= 0) {
+			snprintf(kind, size, "%s", k);
+			snprintf(digest, size, "%s", d);
+			found = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Batches of the slice already in the target. */
+static int64_t
+slice_merged(struct slice *sl, struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(sl->db, "SELECT kind, digest FROM "
+	    "batches");
+	int64_t n = 0;
+
+	while (db_step(sl->db, st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *d = (const char *)sqlite3_column_text(st, 1);
+		if (k != NULL && d != NULL && db_batch_find(db, k, d) >= 0)
+			n++;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * Copy the slice's batch rows; return the target id of its first cooc
+ * batch, or -1.  The source says where the batch came through.
+ */
+static int64_t
+slice_copy_batches(struct slice *sl, struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(sl->db, "SELECT kind, digest, source, "
+	    "docs, tokens FROM batches ORDER BY id");
+	int64_t first = -1, id;
+	char *src = NULL;
+	size_t cap = 0, len;
+
+	while (db_step(sl->db, st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *d = (const char *)sqlite3_column_text(st, 1);
+		const char *s = (const char *)sqlite3_column_text(st, 2);
+		if (k == NULL || d == NULL || s == NULL)
+			cli_die("%s: damaged batches table", sl->path);
+		len = strlen(s) + strlen(sl->path) + 16;
+		if (len > cap)
+			src = xrealloc(src, cap = len);
+		snprintf(src, cap, "%s (via %s)", s, sl->path);
+		id = db_batch_add(db, k, d, src, sqlite3_column_int64(st, 3),
+		    sqlite3_column_int64(st, 4));
+		if (first < 0 && strcmp(k, "cooc") == 0)
+			first = id;
+	}
+	sqlite3_finalize(st);
+	free(src);
+	return first;
+}
+
+static void
+slice_close(struct slice *sl)
+{
+	db_words_free(sl->words, sl->counts, sl->nw);
+	free(sl->map);
+	sqlite3_exec(sl->db->h, "COMMIT", NULL, NULL, NULL);	/* reads */
+	db_close(sl->db);
+}
+
+static void
+merge_dbs(char **paths, int n)
+{
+	struct slice *sl = xcalloc(n, sizeof(*sl));
+	struct settings s;
+	struct shard_meta m;
+	struct stat sb;
+	struct db *db;
+	struct cmerge_vocab *cv;
+	struct cmerge_sorter *sorter;
+	struct dbsink sink = { 0 };
+	char *want, kind[64], digest[128], *cleanup[3] = { 0 };
+	int tnew, nmerged = 0;
+	int64_t docoff;
+	uint32_t added, maxw2;
+	uint64_t records = 0, expect = 0;
+	double t0 = cli_now();
+
+	/* Every slice a distinct file, none the target. */
+	for (int i = 0; i < n; i++) {
+		if (stat(paths[i], &sb) != 0)
+			cli_die("%s: %s", paths[i], strerror(errno));
+		sl[i].dev = sb.st_dev;
+		sl[i].ino = sb.st_ino;
+		for (int j = 0; j < i; j++)
+			if (sl[j].dev == sb.st_dev && sl[j].ino == sb.st_ino)
+				cli_die("%s and %s are the same database; "
+				    "give each slice once", paths[j],
+				    paths[i]);
+	}
+	tnew = stat(opt_db, &sb) != 0;
+	for (int i = 0; !tnew && i < n; i++)
+		if (sl[i].dev == sb.st_dev && sl[i].ino == sb.st_ino)
+			cli_die("%s is the target; a database cannot be "
+			    "merged into itself", paths[i]);
+	for (int i = 0; i < n; i++) {
+		char *first = i > 0 ? db_meta_get(sl[0].db, "cooc") : NULL;
+		slice_open(&sl[i], paths[i], first, paths[0]);
+		free(first);
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			if (slice_shared(sl[i].db, sl[j].db, kind, digest,
+			    sizeof(kind) < sizeof(digest) ? sizeof(kind) :
+			    sizeof(digest)))
+				cli_die("%s and %s both hold the %s batch %s: "
+				    "slices must not overlap (each would be "
+				    "counted twice)", paths[j], paths[i], kind,
+				    digest);
+	want = db_meta_get(sl[0].db, "cooc");
+	settings_parse(sl[0].db, &s);
+	m = settings_meta(&s);
+
+	db = target_open(tnew, cleanup);
+	db_begin(db);
+	db_settings_check(db, "cooc", want, 0);
+	for (int i = 0; i < n; i++) {
+		int64_t k = slice_merged(&sl[i], db);
+		if (k == sl[i].nbatches && k > 0)
+			nmerged++;
+		else if (k > 0)
+			cli_die("%s: some of its batches are in %s already "
+			    "(merged or counted there before): nothing "
+			    "changed; merge slices that do not overlap",
+			    paths[i], opt_db);
+	}
+	if (nmerged == n) {
+		db_rollback(db);
+		cli_info("%s: every slice was merged already; nothing "
+		    "changed", opt_db);
+		goto out;
+	}
+	if (nmerged > 0)
+		for (int i = 0; i < n; i++)
+			if (slice_merged(&sl[i], db) > 0)
+				cli_die("%s was merged into %s already: "
+				    "nothing changed; leave it out", paths[i],
+				    opt_db);
+
+	/* Words: by bytes, new ones numbered by their summed counts. */
+	cv = cmerge_vocab_new(db);
+	for (int i = 0; i < n; i++) {
+		sl[i].map = xreallocarray(NULL, (size_t)sl[i].nw + 1,
+		    sizeof(uint32_t));
+		for (uint32_t k = 0; k < sl[i].nw; k++)
+			sl[i].map[k] = cmerge_vocab_add(cv, sl[i].words[k],
+			    strlen(sl[i].words[k]), sl[i].counts[k]);
+	}
+	if (cmerge_vocab_size(cv) > SHARD_MAX_ID)
+		cli_die("%s: the merge would hold %u words; firth-cooc counts "
+		    "at most %u", opt_db, cmerge_vocab_size(cv), SHARD_MAX_ID);
+	added = cmerge_vocab_finish(cv, db);
+	for (int i = 0; i < n; i++)
+		for (uint32_t k = 0; k < sl[i].nw; k++)
+			sl[i].map[k] = cmerge_vocab_id(cv, sl[i].map[k]);
+
+	/* Batches, and the document numbers of word-document counts. */
+	docoff = docs_before(db);
+	sink.batch = -1;
+	for (int i = 0; i < n; i++) {
+		int64_t b = slice_copy_batches(&sl[i], db);
+		if (sink.batch < 0)
+			sink.batch = b;
+	}
+	maxw2 = cmerge_vocab_size(cv);
+	if (m.flags & SHARD_WORDDOC) {
+		int64_t total = docoff;
+		for (int i = 0; i < n; i++)
+			total += sl[i].docs;
+		if (total > SHARD_MAX_ID)
+			cli_die("%s: more than %u documents", opt_db,
+			    SHARD_MAX_ID);
+		maxw2 = (uint32_t)total;
+	}
+
+	/* Counts: each slice renumbered into the sorter's runs. */
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *st = db_prepare(sl[i].db, "SELECT "
+		    "coalesce(sum(records), 0) FROM shards");
+		if (db_step(sl[i].db, st) == SQLITE_ROW)
+			expect += (uint64_t)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
+	    maxw2, expect);
+	sorter->level = opt_shard_level;
+	for (int i = 0; i < n; i++) {
+		struct runset srs = { 0 };
+		struct remap rm = { sl[i].map, docoff,
+		    (m.flags & SHARD_CANONICAL) != 0,
+		    (m.flags & SHARD_WORDDOC) != 0, sorter };
+
+		runset_from_db(&srs, sl[i].db, &m, sl[i].nw, INT64_MAX);
+		runset_reduce(&srs, SHARD_FANIN, &m);
+		shard_merge(srs.cur, srs.n, emit_remap, &rm);
+		runset_free(&srs);
+		docoff += sl[i].docs;
+		if (cli_verbose > 0)
+			cli_info("%s: %u words, %llu records so far",
+			    paths[i], sl[i].nw,
+			    (unsigned long long)sorter->in);
+	}
+	records = sorter_store(sorter, &m, db, &sink);
+	cmerge_vocab_free(cv);
+	db_commit(db);
+	target_keep(cleanup);
+	cli_progress_done("merged %d slices into %s: %u new words, %llu "
+	    "records in %llu shards, %.2f s, peak %s", n, opt_db, added,
+	    (unsigned long long)records, (unsigned long long)sink.shards,
+	    cli_now() - t0, cli_fmt_size(cli_peak_rss(), kind, sizeof(kind)));
+out:
+	for (int i = 0; i < n; i++)
+		slice_close(&sl[i]);
+	free(sl);
+	free(want);
+	target_keep(cleanup);
+	db_close(db);
+}
+
+/*
+ * Text records: the counts of a database keyed by words, for a
+ * map-reduce job (pipelines/hadoop) or any tool that sorts lines.  One
+ * record a line: a key, a tab, a value of unsigned decimal integers
+ * joined by spaces.  A sort, or the shuffle of Hadoop Streaming, brings
+ * the records of one key together; --reduce sums their values; --import
+ * sums whatever it is given (summed or not) into a database.
+ *
+ *   s SETTINGS<TAB>1            the counting settings (value: databases)
+ *   t<TAB>DOCS TOKENS           documents and tokens counted
+ *   w WORD<TAB>COUNT            a word and its count
+ *   p WORD1 WORD2<TAB>N DSUM H  a pair's exact sums (shard.h); symmetric
+ *                               counts once, WORD1 <= WORD2 bytewise
+ *
+ * Words hold no space, tab or newline: token text splits on them.
+ */
+#define REC_MAXLINE 4096	/* "p", two words of TOKIN_MAXTOK, sums */
+
+struct dumper {
+	char **words;
+	int canonical;
+};
+
+static void
+emit_text(void *ctx, const struct shard_rec *r)
+{
+	struct dumper *d = ctx;
+	const char *a = d->words[SHARD_W1(r->key)];
+	const char *b = d->words[SHARD_W2(r->key)];
+
+	if (d->canonical && strcmp(a, b) > 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	if (printf("p %s %s\t%llu %llu %llu\n", a, b, (unsigned long long)r->n,
+	    (unsigned long long)r->dsum, (unsigned long long)r->h) < 0)
+		cli_die("write error on stdout: %s", strerror(errno));
+}
+
+/* --dump: the database's settings, totals, words and pairs as records. */
+static void
+dump_db(void)
+{
+	struct db *db = db_open(opt_db, DB_READ);
+	struct settings s;
+	struct shard_meta m;
+	struct runset rs = { 0 };
+	struct dumper d;
+	sqlite3_stmt *st;
+	int64_t *counts;
+	uint32_t nw;
+	char *v;
+
+	db_exec(db, "BEGIN");	/* one snapshot of everything */
+	settings_parse(db, &s);
+	if (s.context == CTX_WORDDOC)
+		cli_die("%s: word-document counts number documents per "
+		    "database; text records cannot key them by word", opt_db);
+	m = settings_meta(&s);
+	v = db_meta_get(db, "cooc");
+	printf("s %s\t1\n", v);
+	free(v);
+	st = db_prepare(db, "SELECT coalesce(sum(docs), 0), "
+	    "coalesce(sum(tokens), 0) FROM batches WHERE kind = 'cooc'");
+	if (db_step(db, st) == SQLITE_ROW)
+		printf("t\t%lld %lld\n", (long long)sqlite3_column_int64(st, 0),
+		    (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	db_words_load(db, &d.words, &counts, &nw);
+	for (uint32_t i = 0; i < nw; i++)
+		if (counts[i] > 0 && printf("w %s\t%lld\n", d.words[i],
+		    (long long)counts[i]) < 0)
+			cli_die("write error on stdout: %s", strerror(errno));
+	d.canonical = (m.flags & SHARD_CANONICAL) != 0;
+	runset_from_db(&rs, db, &m, nw, INT64_MAX);
+	runset_reduce(&rs, SHARD_FANIN, &m);
+	shard_merge(rs.cur, rs.n, emit_text, &d);
+	runset_free(&rs);
+	db_words_free(d.words, counts, nw);
+	db_exec(db, "COMMIT");
+	db_close(db);
+}
+
+/*
+ * Line reader for records: plain or gzip (zlib reads both), a line at
+ * most REC_MAXLINE bytes, and a digest of everything read as tokin keeps
+ * one (CRC-32, Adler-32, length), so that the same records imported
+ * twice are recognised.
+ */
+struct recin {
+	gzFile gz;
+	const char *name;
+	uint64_t line, bytes;
+	uint32_t crc, adler;
+	char buf[REC_MAXLINE + 2];
+};
+
+static void
+recin_open(struct recin *r, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = path;
+	r->gz = strcmp(path, "-") == 0 ? gzdopen(dup(0), "rb") :
+	    gzopen(path, "rb");
+	if (r->gz == NULL)
+		cli_die("cannot open %s: %s", path, strerror(errno));
+	r->crc = crc32(0, NULL, 0);
+	r->adler = adler32(0, NULL, 0);
+}
+
+/* The next line without its newline, or NULL at the end. */
+static char *
+recin_next(struct recin *r, size_t *len)
+{
+	int err;
+	size_t n;
+
+	if (gzgets(r->gz, r->buf, sizeof(r->buf)) == NULL) {
+		const char *msg = gzerror(r->gz, &err);
+		if (err != Z_OK && err != Z_BUF_ERROR)
+			cli_die("%s: %s", r->name, msg);
+		if (!gzeof(r->gz))
+			cli_die("%s: read error", r->name);
+		return NULL;
+	}
+	r->line++;
+	n = strlen(r->buf);
+	if (n == 0)
+		cli_die("%s: line %llu holds a NUL byte: not text records",
+		    r->name, (unsigned long long)r->line);
+	if (r->buf[n - 1] != '\n') {
+		if (n > REC_MAXLINE)
+			cli_die("%s: line %llu is longer than %d bytes: not "
+			    "firth text records", r->name,
+			    (unsigned long long)r->line, REC_MAXLINE);
+		r->buf[n++] = '\n';	/* a last line without its newline */
+		r->buf[n] = '\0';
+	}
+	r->crc = crc32(r->crc, (unsigned char *)r->buf, (uInt)n);
+	r->adler = adler32(r->adler, (unsigned char *)r->buf, (uInt)n);
+	r->bytes += n;
+	r->buf[--n] = '\0';
+	*len = n;
+	return r->buf;
+}
+
+static void
+recin_close(struct recin *r)
+{
+	gzclose(r->gz);
+}
+
+/* Up to 3 unsigned decimals joined by single spaces; their count. */
+static int
+rec_values(const char *p, uint64_t *v, const struct recin *r)
+{
+	int k = 0;
+
+	for (;;) {
+		uint64_t x = 0;
+		const char *q = p;
+		if (k == 3 || *p < '0' || *p > '9')
+			goto bad;
+		for (; *p >= '0' && *p <= '9'; p++)
+			if (__builtin_mul_overflow(x, 10, &x) ||
+			    __builtin_add_overflow(x, (uint64_t)(*p - '0'), &x))
+				cli_die("%s: line %llu: %.*s does not fit in 64 "
+				    "bits", r->name, (unsigned long long)r->line,
+				    (int)(p - q + 1), q);
+		v[k++] = x;
+		if (*p == '\0')
+			return k;
+		if (*p++ != ' ')
+			goto bad;
+	}
+bad:
+	cli_die("%s: line %llu: not a firth text record (KEY<TAB>numbers)",
+	    r->name, (unsigned long long)r->line);
+}
+
+/* Split a line at its tab: the key ends there, values follow. */
+static char *
+rec_split(char *line, const struct recin *r)
+{
+	char *tab = strchr(line, '\t');
+
+	if (tab == NULL || tab == line)
+		cli_die("%s: line %llu: not a firth text record (no "
+		    "KEY<TAB>VALUE)", r->name, (unsigned long long)r->line);
+	*tab = '\0';
+	return tab + 1;
+}
+
+/* --reduce: sum the values of adjacent records with the same key. */
+static void
+reduce_records(char **files, int nfiles)
+{
+	static char prev[REC_MAXLINE + 2];
+	uint64_t sum[3] = { 0 }, v[3];
+	int nsum = 0, have = 0;
+	uint64_t in = 0, out = 0;
+	char *dash = "-";
+
+	if (nfiles == 0) {
+		files = &dash;
+		nfiles = 1;
+	}
+	for (int f = 0; f < nfiles; f++) {
+		struct recin r;
+		char *line, *val;
+		size_t len;
+
+		recin_open(&r, files[f]);
+		while ((line = recin_next(&r, &len)) != NULL) {
+			int k;
+			val = rec_split(line, &r);
+			k = rec_values(val, v, &r);
+			in++;
+			if (have && strcmp(line, prev) == 0) {
+				if (k != nsum)
+					cli_die("%s: line %llu: %d values for "
+					    "key '%s', which had %d", r.name,
+					    (unsigned long long)r.line, k, line,
+					    nsum);
+				for (int i = 0; i < k; i++)
+					if (__builtin_add_overflow(sum[i], v[i],
+					    &sum[i]))
+						cli_die("key '%s': the sum "
+						    "overflows 64 bits", line);
+				continue;
+			}
+			if (have) {
+				printf("%s\t%llu", prev,
+				    (unsigned long long)sum[0]);
+				for (int i = 1; i < nsum; i++)
+					printf(" %llu",
+					    (unsigned long long)sum[i]);
+				if (putchar('\n') == EOF)
+					cli_die("write error on stdout: %s",
+					    strerror(errno));
+				out++;
+			}
+			memcpy(prev, line, strlen(line) + 1);
+			memcpy(sum, v, sizeof(sum));
+			nsum = k;
+			have = 1;
+		}
+		recin_close(&r);
+	}
+	if (have) {
+		printf("%s\t%llu", prev, (unsigned long long)sum[0]);
+		for (int i = 1; i < nsum; i++)
+			printf(" %llu", (unsigned long long)sum[i]);
+		putchar('\n');
+		out++;
+	}
+	cli_progress_done("%llu records in, %llu out", (unsigned long long)in,
+	    (unsigned long long)out);
+}
+
+/* The word of "w WORD" or the two of "p WORD1 WORD2"; dies on others. */
+static void
+rec_words(char *key, char **w1, size_t *l1, char **w2, size_t *l2,
+    const struct recin *r)
+{
+	char *sp;
+
+	*w1 = key + 2;
+	*w2 = NULL;
+	if ((sp = strchr(*w1, ' ')) != NULL) {
+		*sp = '\0';
+		*w2 = sp + 1;
+		if (key[0] != 'p' || **w2 == '\0' || strchr(*w2, ' ') != NULL)
+			goto bad;
+		*l2 = strlen(*w2);
+	} else if (key[0] == 'p')
+		goto bad;
+	*l1 = strlen(*w1);
+	if (*l1 == 0 || *l1 > TOKIN_MAXTOK || (*w2 != NULL &&
+	    *l2 > TOKIN_MAXTOK))
+		goto bad;
+	return;
+bad:
+	cli_die("%s: line %llu: not a firth text record (a word record is "
+	    "'w WORD', a pair 'p WORD1 WORD2')", r->name,
+	    (unsigned long long)r->line);
+}
+
+/*
+ * --import: records into the database, as one batch of each kind whose
+ * digest is that of the records.  Pass 1 reads settings, totals and
+ * words and numbers the words; pass 2 renumbers the pairs, re-sorts them
+ * in bounded memory and stores them as one run.  Standard input is
+ * spooled to a temporary file for the second pass.
+ */
+static void
+import_records(char **files, int nfiles)
+{
+	struct settings s;
+	struct shard_meta m;
+	struct stat sb;
+	struct db *db;
+	struct cmerge_vocab *cv;
+	struct cmerge_sorter *sorter;
+	struct dbsink sink = { 0 };
+	struct recin r;
+	char *settings = NULL, *line, *val, *w1, *w2, *spool = NULL;
+	char *cleanup[3] = { 0 }, digest[TOKIN_DIGEST_LEN], *source, buf[32];
+	size_t len, l1, l2, srclen = 2;
+	uint64_t v[3], docs = 0, tokens = 0, pairs = 0, bytes = 0, records;
+	uint64_t npairs = 0;
+	uint32_t crc = crc32(0, NULL, 0), adler = adler32(0, NULL, 0), added;
+	int tnew = stat(opt_db, &sb) != 0, havet = 0, k;
+	char *dash = "-";
+	double t0 = cli_now();
+
+	if (nfiles == 0) {
+		files = &dash;
+		nfiles = 1;
+	}
+	for (int f = 0; f < nfiles; f++)
+		srclen += strlen(files[f]) + 1;
+	source = xcalloc(1, srclen);
+	for (int f = 0; f < nfiles; f++) {
+		if (f > 0)
+			strcat(source, " ");
+		strcat(source, files[f]);
+		if (strcmp(files[f], "-") == 0) {
+			FILE *t;
+			if (spool != NULL)
+				cli_usage_die("--import reads standard input "
+				    "once");
+			recin_open(&r, "-");
+			t = cli_tmpfile("import", &spool);
+			while ((line = recin_next(&r, &len)) != NULL)
+				if (fprintf(t, "%s\n", line) < 0)
+					cli_die("write error on %s: %s", spool,
+					    strerror(errno));
+			recin_close(&r);
+			if (fclose(t) != 0)
+				cli_die("write error on %s: %s (is $TMPDIR "
+				    "full?)", spool, strerror(errno));
+			files[f] = spool;
+		}
+	}
+	db = target_open(tnew, cleanup);
+	db_begin(db);
+	cv = cmerge_vocab_new(db);
+
+	/* Pass 1: settings, totals, words; the digest of everything. */
+	for (int f = 0; f < nfiles; f++) {
+		recin_open(&r, files[f]);
+		while ((line = recin_next(&r, &len)) != NULL) {
+			val = rec_split(line, &r);
+			if (line[0] == 'p' && line[1] == ' ') {
+				npairs++;
+				continue;
+			}
+			if (line[0] == 's' && line[1] == ' ') {
+				if (settings == NULL)
+					settings = xstrdup(line + 2);
+				else if (strcmp(settings, line + 2) != 0)
+					cli_die("%s: line %llu: counted with "
+					    "'%s', earlier records with '%s'; "
+					    "counts with other settings do not "
+					    "add up", r.name,
+					    (unsigned long long)r.line,
+					    line + 2, settings);
+				continue;
+			}
+			k = rec_values(val, v, &r);
+			if (line[0] == 't' && line[1] == '\0' && k == 2) {
+				if (__builtin_add_overflow(docs, v[0], &docs) ||
+				    __builtin_add_overflow(tokens, v[1],
+				    &tokens))
+					cli_die("%s: line %llu: totals overflow",
+					    r.name, (unsigned long long)r.line);
+				havet = 1;
+				continue;
+			}
+			if (line[0] != 'w' || line[1] != ' ' || k != 1 ||
+			    v[0] == 0 || v[0] > INT64_MAX)
+				cli_die("%s: line %llu: not a firth text record "
+				    "(s, t, w or p)", r.name,
+				    (unsigned long long)r.line);
+			rec_words(line, &w1, &l1, &w2, &l2, &r);
+			cmerge_vocab_add(cv, w1, l1, (int64_t)v[0]);
+		}
+		crc = crc32_combine(crc, r.crc, (z_off_t)r.bytes);
+		adler = adler32_combine(adler, r.adler, (z_off_t)r.bytes);
+		bytes += r.bytes;
+		recin_close(&r);
+	}
+	if (settings == NULL || !havet)
+		cli_die("%s: no %s record: not the records of firth-cooc "
+		    "--dump (or of its reducer)", source, settings == NULL ?
+		    "settings (s)" : "totals (t)");
+	snprintf(digest, sizeof(digest), "%08x-%08x-%llx", crc, adler,
+	    (unsigned long long)bytes);
+	if (db_batch_find(db, "cooc", digest) >= 0) {
+		db_rollback(db);
+		cli_info("%s: these records were imported already; nothing "
+		    "changed", opt_db);
+		goto out;
+	}
+	settings_additive(settings, source);
+	db_settings_check(db, "cooc", settings, 0);
+	settings_parse(db, &s);
+	if (s.context == CTX_WORDDOC)
+		cli_die("%s: word-document counts cannot be imported (document "
+		    "numbers are per database)", source);
+	m = settings_meta(&s);
+	if (cmerge_vocab_size(cv) > SHARD_MAX_ID)
+		cli_die("%s: %u words; firth-cooc counts at most %u", opt_db,
+		    cmerge_vocab_size(cv), SHARD_MAX_ID);
+	added = cmerge_vocab_finish(cv, db);
+	if (db_batch_find(db, "vocab", digest) < 0)
+		db_batch_add(db, "vocab", digest, source, docs, tokens);
+	sink.batch = db_batch_add(db, "cooc", digest, source, docs, tokens);
+
+	/* Pass 2: the pairs, renumbered and re-sorted. */
+	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
+	    cmerge_vocab_size(cv), npairs);
+	sorter->level = opt_shard_level;
+	for (int f = 0; f < nfiles; f++) {
+		recin_open(&r, files[f]);
+		while ((line = recin_next(&r, &len)) != NULL) {
+			struct shard_rec x;
+			int64_t a, b;
+
+			val = rec_split(line, &r);
+			if (line[0] != 'p')
+				continue;
+			rec_words(line, &w1, &l1, &w2, &l2, &r);
+			if (rec_values(val, v, &r) != 3)
+				cli_die("%s: line %llu: a pair has 3 values "
+				    "(N DSUM H)", r.name,
+				    (unsigned long long)r.line);
+			a = cmerge_vocab_find(cv, w1, l1);
+			b = cmerge_vocab_find(cv, w2, l2);
+			if (a < 0 || b < 0 || (a < cv->old->n &&
+			    cv->add[a] == 0) || (b < cv->old->n &&
+			    cv->add[b] == 0))
+				cli_die("%s: line %llu: a pair of a word without "
+				    "its w record", r.name,
+				    (unsigned long long)r.line);
+			/* The sums of n occurrences at distances 1..W. */
+			if (v[0] == 0 || v[1] < v[0] || v[1] / m.window >
+			    v[0] || (v[1] % m.window != 0 && v[1] / m.window ==
+			    v[0]) || v[2] / m.unit > v[0] || (v[2] % m.unit !=
+			    0 && v[2] / m.unit == v[0]))
+				cli_die("%s: line %llu: sums that %llu "
+				    "occurrences within a window of %u cannot "
+				    "have", r.name, (unsigned long long)r.line,
+				    (unsigned long long)v[0], m.window);
+			if ((m.flags & SHARD_CANONICAL) && a > b) {
+				int64_t t = a;
+				a = b;
+				b = t;
+			}
+			x.key = SHARD_KEY(a, b);
+			x.n = v[0];
+			x.dsum = v[1];
+			x.h = v[2];
+			cmerge_sorter_add(sorter, &x);
+			pairs++;
+		}
+		recin_close(&r);
+	}
+	records = sorter_store(sorter, &m, db, &sink);
+	db_commit(db);
+	target_keep(cleanup);
+	cli_progress_done("imported %llu pair records (%llu pairs), %u new "
+	    "words into %s as batch %lld, %.2f s, peak %s",
+	    (unsigned long long)pairs, (unsigned long long)records, added,
+	    opt_db, (long long)sink.batch, cli_now() - t0,
+	    cli_fmt_size(cli_peak_rss(), buf, sizeof(buf)));
+out:
+	target_keep(cleanup);
+	cmerge_vocab_free(cv);
+	free(settings);
+	free(source);
+	db_close(db);
+}
+
 int
 main(int argc, char **argv)
 {
 	enum { O_LEFT = 256, O_SYM, O_DOCCAP, O_CAP, O_SHLEVEL, O_COMPACT,
-		O_CLOSE };
+		O_CLOSE, O_MERGE, O_DUMP, O_IMPORT, O_REDUCE };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "window", required_argument, NULL, 'w' },
@@ -1878,6 +2813,10 @@ main(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "shard-level", required_argument, NULL, O_SHLEVEL },
 		{ "compact", no_argument, NULL, O_COMPACT },
+		{ "merge", no_argument, NULL, O_MERGE },
+		{ "dump", no_argument, NULL, O_DUMP },
+		{ "import", no_argument, NULL, O_IMPORT },
+		{ "reduce", no_argument, NULL, O_REDUCE },
 		{ "close-gaps", no_argument, NULL, O_CLOSE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -1919,6 +2858,10 @@ main(int argc, char **argv)
 		case O_SHLEVEL: opt_shard_level = cli_parse_int(optarg, 0, 9,
 			    "--shard-level"); break;
 		case O_COMPACT: opt_compact = 1; break;
+		case O_MERGE: opt_merge = 1; break;
+		case O_DUMP: opt_dump = 1; break;
+		case O_IMPORT: opt_import = 1; break;
+		case O_REDUCE: opt_reduce = 1; break;
 		case O_CLOSE: opt_close_gaps = 1; counting_opts = 1; break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
@@ -1928,16 +2871,34 @@ main(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
+	if (opt_export + opt_compact + opt_merge + opt_dump + opt_import +
+	    opt_reduce > 1)
+		cli_usage_die("--export, --compact, --merge, --dump, --import "
+		    "and --reduce do not go together");
+	if ((opt_merge || opt_dump || opt_import || opt_reduce) &&
+	    (counting_opts || opt_force || opt_weighting >= 0 ||
+	    opt_min_count != 1 || opt_max_vocab != 0))
+		cli_usage_die("--%s takes the settings the counts were made "
+		    "with; counting and export options do not apply", opt_merge ?
+		    "merge" : opt_dump ? "dump" : opt_import ? "import" :
+		    "reduce");
+	if (opt_reduce) {
+		reduce_records(argv + optind, argc - optind);
+		cli_fclose(stdout, "stdout");
+		return EXIT_OK;
+	}
 	if (opt_db == NULL)
 		cli_usage_die("-d DB is required (the corpus database "
 		    "firth-vocab -d DB made)");
 	if (opt_mem < (1u << 20))
 		cli_usage_die("--memory: at least 1M");
-	if (opt_export && opt_compact)
-		cli_usage_die("--export and --compact do not go together");
-	if ((opt_export || opt_compact) && optind < argc)
+	if (opt_merge && optind == argc)
+		cli_usage_die("--merge needs the slice databases to merge "
+		    "(firth-cooc -d TARGET --merge A.db B.db ...)");
+	if ((opt_export || opt_compact || opt_dump) && optind < argc)
 		cli_usage_die("--%s reads no input files (it reads %s)",
-		    opt_export ? "export" : "compact", opt_db);
+		    opt_export ? "export" : opt_dump ? "dump" : "compact",
+		    opt_db);
 	if ((opt_export || opt_compact) && counting_opts)
 		cli_usage_die("--window, --left, --context, --doc-cap, "
 		    "--stopwords and --close-gaps are counting options; the "
@@ -1950,6 +2911,12 @@ main(int argc, char **argv)
 		export_db();
 	else if (opt_compact)
 		compact_db();
+	else if (opt_merge)
+		merge_dbs(argv + optind, argc - optind);
+	else if (opt_dump)
+		dump_db();
+	else if (opt_import)
+		import_records(argv + optind, argc - optind);
 	else
 		count_files(argv + optind, argc - optind);
 	cli_fclose(stdout, "stdout");
