@@ -48,6 +48,8 @@ double emb_cos(const struct emb *e, uint32_t i, uint32_t j);
 
 enum { ANALOGY_ADD = 0, ANALOGY_MUL = 1 };
 
+#define ANALOGY_WINDOW_MAX 64
+
 struct analogy_opts {
 	int method;		/* ANALOGY_ADD or ANALOGY_MUL */
 	double eps;		/* 3CosMul's epsilon (Levy & Goldberg: 0.001) */
@@ -55,6 +57,10 @@ struct analogy_opts {
 				   a, b or c (gensim); else only their rows */
 	int positive_only;	/* a best score <= 0 answers nothing
 				   (word2vec's compute-accuracy) */
+	uint32_t window;	/* with exclude_variants: look only at the
+				   best window words other than a, b, c's own
+				   rows, as gensim does (0: as far as needed;
+				   at most ANALOGY_WINDOW_MAX) */
 	int unknown_wrong;	/* questions with unknown words count, wrong */
 };
 
