@@ -590,8 +590,8 @@ block_mul(const struct analogy_opts *o, struct qstate *s, const float *S,
 }
 
 /*
- * gensim's answer when it differs from arg (score *best): its
- * evaluate_word_analogies asks most_similar for the 5 best words other
+ * The answer gensim gives where firth's is arg, of score *best (both
+ * replaced when they differ): its evaluate_word_analogies asks most_similar for the 5 best words other
  * than the rows of a, b and c, and takes the first of them that is not a
  * case variant of a, b or c.  When variants fill all 5 places, it takes
  * the 5th variant (a wrong answer); firth's arg is right only if fewer

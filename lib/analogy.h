@@ -102,6 +102,8 @@ int analogy_syntactic(const char *section);
  * every word within the float error bound of the best is re-scored in
  * double precision, so the answers are those of analogy_ref (plain
  * double loops).  Ties go to the lowest index (the most frequent word).
+ * Then, with o->window, gensim's rule: an answer that o->window case
+ * variants of a, b or c outrank gives way to the last of them.
  */
 void analogy_answer(const struct emb *e, struct qset *qs,
     const struct analogy_opts *o);
