@@ -589,6 +589,54 @@ block_mul(const struct analogy_opts *o, struct qstate *s, const float *S,
 	block_merge(o, s, f, err, 0, m, w0);
 }
 
+/*
+ * The answer gensim gives where firth's is arg, of score *best (both
+ * replaced when they differ): its evaluate_word_analogies asks most_similar for the 5 best words other
+ * than the rows of a, b and c, and takes the first of them that is not a
+ * case variant of a, b or c.  When variants fill all 5 places, it takes
+ * the 5th variant (a wrong answer); firth's arg is right only if fewer
+ * than o->window variants rank above it.  The variants are the excluded
+ * indices other than a, b, c's own rows.  Ties rank the lower index
+ * first (gensim's order for exact ties is numpy's unstable sort's).
+ */
+static int64_t
+window_answer(const struct emb *e, const struct analogy_opts *o,
+    const struct question *q, const struct qstate *s, int64_t arg,
+    double *best)
+{
+	uint32_t top[ANALOGY_WINDOW_MAX];	/* variants ranked above arg */
+	double ts[ANALOGY_WINDOW_MAX];
+	uint32_t nt = 0, w = o->window < ANALOGY_WINDOW_MAX ? o->window :
+	    ANALOGY_WINDOW_MAX;
+
+	for (uint32_t i = 0; i < s->nex; i++) {
+		uint32_t v = s->ex[i];
+		if (v == q->id[0] || v == q->id[1] || v == q->id[2] ||
+		    (int64_t)v == e->unk)
+			continue;
+		double sc = score_double(e, o, q->id, v);
+		if (arg >= 0 && !(sc > *best || (sc == *best && v < arg)))
+			continue;
+		/* Insert into top[] best first; ex[] ascends, so ties stay. */
+		uint32_t p = nt < w ? nt++ : w;
+		if (p == w && !(sc > ts[w - 1]))
+			continue;
+		if (p == w)
+			p = w - 1;
+		while (p > 0 && sc > ts[p - 1]) {
+			top[p] = top[p - 1];
+			ts[p] = ts[p - 1];
+			p--;
+		}
+		top[p] = v;
+		ts[p] = sc;
+	}
+	if (nt == 0 || (arg >= 0 && nt < w))
+		return arg;
+	*best = ts[nt - 1];
+	return top[nt - 1];
+}
+
 /* Re-score the surviving candidates in double; set the answer. */
 static void
 question_finish(const struct emb *e, const struct analogy_opts *o,
@@ -606,6 +654,8 @@ question_finish(const struct emb *e, const struct analogy_opts *o,
 			arg = s->cand[i];
 		}
 	}
+	if (o->window > 0 && o->exclude_variants && e->fold)
+		arg = window_answer(e, o, q, s, arg, &best);
 	if (o->positive_only && !(best > 0))
 		arg = -1;
 	q->pred = arg;

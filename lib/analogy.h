@@ -48,6 +48,8 @@ double emb_cos(const struct emb *e, uint32_t i, uint32_t j);
 
 enum { ANALOGY_ADD = 0, ANALOGY_MUL = 1 };
 
+#define ANALOGY_WINDOW_MAX 64
+
 struct analogy_opts {
 	int method;		/* ANALOGY_ADD or ANALOGY_MUL */
 	double eps;		/* 3CosMul's epsilon (Levy & Goldberg: 0.001) */
@@ -55,6 +57,10 @@ struct analogy_opts {
 				   a, b or c (gensim); else only their rows */
 	int positive_only;	/* a best score <= 0 answers nothing
 				   (word2vec's compute-accuracy) */
+	uint32_t window;	/* with exclude_variants: look only at the
+				   best window words other than a, b, c's own
+				   rows, as gensim does (0: as far as needed;
+				   at most ANALOGY_WINDOW_MAX) */
 	int unknown_wrong;	/* questions with unknown words count, wrong */
 };
 
@@ -96,6 +102,8 @@ int analogy_syntactic(const char *section);
  * every word within the float error bound of the best is re-scored in
  * double precision, so the answers are those of analogy_ref (plain
  * double loops).  Ties go to the lowest index (the most frequent word).
+ * Then, with o->window, gensim's rule: an answer that o->window case
+ * variants of a, b or c outrank gives way to the last of them.
  */
 void analogy_answer(const struct emb *e, struct qset *qs,
     const struct analogy_opts *o);

@@ -253,10 +253,10 @@ w2v_header(const char *s, unsigned long long *n, unsigned long long *d)
 
 /*
  * Is p[0..len) (the bytes after a word2vec header) a text row "word x1
- * ... xd" ending at a newline or at the end of the input?
+ * x2 ...", some numbers, ending at a newline or at the end of the input?
  */
 static int
-w2v_text_row(const unsigned char *p, size_t len, uint32_t d)
+w2v_text_row(const unsigned char *p, size_t len)
 {
 	const unsigned char *nl = memchr(p, '\n', len);
 	size_t n = nl != NULL ? (size_t)(nl - p) : len;
@@ -282,10 +282,10 @@ w2v_text_row(const unsigned char *p, size_t len, uint32_t d)
 	}
 	free(s);
 	/*
-	 * Any count of numbers means text: a wrong count is then reported
-	 * with its line number rather than as a garbled binary file.
+	 * Any count of numbers means text, whatever the header's dim says: a
+	 * wrong count is then reported with its line number rather than as a
+	 * garbled binary file.
 	 */
-	(void)d;
 	return ok && k >= 1 && memchr(p, '\0', n) == NULL;
 }
 
@@ -368,8 +368,8 @@ vec_read(FILE *f, const char *name, int format)
 			    name, s);
 		b.vs->dim = (uint32_t)d;
 		/*
-		 * Binary unless the first vector's line holds exactly d
-		 * numbers (a binary row's next words and bytes do not).
+		 * Binary unless the first vector's line is a word and then
+		 * only numbers (a binary row's float bytes are not).
 		 */
 		if (format == VEC_W2V_BIN)
 			binary = 1;
@@ -377,8 +377,7 @@ vec_read(FILE *f, const char *name, int format)
 			size_t win = 32 * (size_t)d + 4096;
 			while (r.len - r.pos < win && rd_more(&r))
 				;
-			binary = !w2v_text_row(r.buf + r.pos, r.len - r.pos,
-			    (uint32_t)d);
+			binary = !w2v_text_row(r.buf + r.pos, r.len - r.pos);
 		}
 		if (binary) {
 			b.vs = read_w2v_binary(&r, &b, n);

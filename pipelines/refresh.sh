@@ -3,12 +3,15 @@
 # database (vocabulary, then co-occurrences), export the co-occurrence
 # stream, and optionally retrain.
 #
-#   refresh.sh -d DB -o EXPORT [-r] [-m N] [-t CMD] [-c 'COOC OPTIONS'] FILE...
+#   refresh.sh -d DB -o EXPORT [-r [-T 'TOKENIZE OPTIONS']] [-m N] [-t CMD]
+#              [-c 'COOC OPTIONS'] FILE...
 #
 #   -d DB       corpus database (created by the first run)
 #   -o EXPORT   where the co-occurrence stream goes (replaced atomically)
 #   -r          FILEs are raw text: tokenize them with firth-tokenize first
 #               (default: they are token text already, plain or gzip)
+#   -T OPTS     with -r: options for firth-tokenize, e.g. '-w -8' (first
+#               run fixes them, kept in DB.tokens/options)
 #   -m N        export words counted at least N times (default 5)
 #   -t CMD      run CMD after the export (e.g. a trainer); it sees $EXPORT
 #   -c OPTS     counting options for firth-cooc (first run fixes them)
@@ -23,7 +26,7 @@
 set -u
 
 prog=refresh.sh
-db= export= raw=0 mincount=5 train= coocopts= lock=
+db= export= raw=0 mincount=5 train= coocopts= tokopts= tokset=0 lock=
 
 log() {
 	printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$prog" "$*"
@@ -35,15 +38,16 @@ fail() {
 }
 
 usage() {
-	echo "usage: $prog -d DB -o EXPORT [-r] [-m N] [-t CMD] [-c OPTS] [-L LOCK] FILE..." >&2
+	echo "usage: $prog -d DB -o EXPORT [-r [-T OPTS]] [-m N] [-t CMD] [-c OPTS] [-L LOCK] FILE..." >&2
 	exit 2
 }
 
-while getopts d:o:rm:t:c:L:h opt; do
+while getopts d:o:rT:m:t:c:L:h opt; do
 	case $opt in
 	d) db=$OPTARG ;;
 	o) export=$OPTARG ;;
 	r) raw=1 ;;
+	T) tokopts=$OPTARG tokset=1 ;;
 	m) mincount=$OPTARG ;;
 	t) train=$OPTARG ;;
 	c) coocopts=$OPTARG ;;
@@ -53,6 +57,10 @@ while getopts d:o:rm:t:c:L:h opt; do
 done
 shift $((OPTIND - 1))
 [ -n "$db" ] && [ -n "$export" ] && [ $# -gt 0 ] || usage
+if [ "$tokset" -eq 1 ] && [ "$raw" -eq 0 ]; then
+	echo "$prog: -T gives firth-tokenize options, so it needs -r" >&2
+	usage
+fi
 [ -n "$lock" ] || lock="$db.lock"
 command -v flock > /dev/null || fail "flock(1) not found (util-linux)"
 
@@ -76,21 +84,47 @@ step() {	# step NAME COMMAND...
 	fi
 }
 
+# The tokenizer options of the first -r run that tokenized a file are kept
+# next to the database: a later run inherits them, and refuses others, since
+# counts made with two tokenizations would not add up.
+if [ "$raw" -eq 1 ]; then
+	command -v firth-tokenize > /dev/null ||
+	    fail "-r needs firth-tokenize on PATH"
+	mkdir -p "$db.tokens" || fail "cannot create $db.tokens"
+	if [ -f "$db.tokens/options" ]; then
+		first=$(cat "$db.tokens/options") ||
+		    fail "cannot read $db.tokens/options"
+		[ "$tokset" -eq 1 ] || tokopts=$first
+		[ "$tokopts" = "$first" ] ||
+		    fail "-T '$tokopts' differs from the first run's '$first' ($db.tokens/options); counts of two tokenizations would not add up"
+	fi
+fi
+
 for f in "$@"; do
 	[ -r "$f" ] || fail "cannot read $f"
 	tok=$f
 	if [ "$raw" -eq 1 ]; then
-		command -v firth-tokenize > /dev/null ||
-		    fail "-r needs firth-tokenize on PATH"
 		# Deterministic output: a rerun tokenizes to the same bytes,
-		# which the database recognises as already counted.
+		# which the database recognises as already counted.  Plain
+		# sh has no pipefail, so the tokens go through a file to let
+		# a failing firth-tokenize stop the run.
 		tok="$db.tokens/$(basename "$f").tok.gz"
-		mkdir -p "$db.tokens" || fail "cannot create $db.tokens"
-		if ! firth-tokenize < "$f" | gzip -1 > "$tok.tmp"; then
-			fail "tokenize $f"
+		# shellcheck disable=SC2086 # OPTS are words on purpose
+		if ! out=$(firth-tokenize $tokopts < "$f" 2>&1 > "$tok.raw"); then
+			rm -f "$tok.raw"
+			fail "tokenize $f: $(printf '%s' "$out" | tr '\n' ' ')"
 		fi
+		gzip -1 < "$tok.raw" > "$tok.tmp" || fail "tokenize $f: gzip failed"
+		rm -f "$tok.raw"
 		mv "$tok.tmp" "$tok" || fail "tokenize $f: cannot rename"
-		log "tokenize $f: $(wc -c < "$tok") bytes gzip"
+		# Recorded once they have worked, so a typo does not stick.
+		if [ ! -f "$db.tokens/options" ]; then
+			printf '%s\n' "$tokopts" > "$db.tokens/options.tmp" ||
+			    fail "cannot write $db.tokens/options.tmp"
+			mv "$db.tokens/options.tmp" "$db.tokens/options" ||
+			    fail "cannot rename to $db.tokens/options"
+		fi
+		log "tokenize $f: ${out:+$(printf '%s' "$out" | tr '\n' ' '); }$(wc -c < "$tok") bytes gzip"
 	fi
 	step "vocab $f" firth-vocab -d "$db" "$tok"
 	# shellcheck disable=SC2086 # OPTS are words on purpose

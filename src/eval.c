@@ -320,6 +320,8 @@ cmd_analogy(char **files, int nfiles)
 	o.unknown_wrong = opt_zero;
 	o.exclude_variants = opt_preset != PRESET_W2V;
 	o.positive_only = opt_preset == PRESET_W2V;
+	/* gensim's evaluate_word_analogies: most_similar(..., topn=5). */
+	o.window = opt_preset == PRESET_GENSIM ? 5 : 0;
 	e = emb_new(vs, (uint32_t)opt_restrict, opt_fold,
 	    opt_preset == PRESET_GLOVE);
 	t0 = cli_now();

@@ -139,6 +139,24 @@ man king woman queen -> queen ok" ]
 	[[ "$stderr" == *"MAN WOMAN KING QUEEN -> King"* ]]
 }
 
+@test "firth-eval analogy -p gensim looks at 5 words only when passing over case variants" {
+	# b - a + c scores queen 0.985 and each variant of woman about 0.995.
+	printf 'the 0 0 0 1\nman 1 0 0 0\nwoman 0 1 0 0\nking 1 0 1 0\nqueen 0 1 1 1\n' > "$T/v.txt"
+	printf 'Woman 0 1 0 0.1\nWOMAN 0 1 0 0.11\nwOman 0 1 0 0.12\nwoMan 0 1 0 0.13\n' >> "$T/v.txt"
+	printf 'man woman king queen\n' > "$T/q.txt"
+	run --separate-stderr firth-eval analogy -p gensim --verbose -t -v "$T/v.txt" "$T/q.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[4]}" = "$(printf 'total\tsummary\t1\t1\t1\t1.000000\t1.000000')" ]
+	[[ "$stderr" == *"man woman king queen -> queen ok"* ]]
+	# A fifth variant fills gensim's window: its answer is that variant.
+	printf 'womAn 0 1 0 0.14\n' >> "$T/v.txt"
+	run --separate-stderr firth-eval analogy -p gensim --verbose -t -v "$T/v.txt" "$T/q.txt"
+	[ "${lines[4]}" = "$(printf 'total\tsummary\t0\t1\t1\t0.000000\t1.000000')" ]
+	[[ "$stderr" == *"man woman king queen -> womAn" ]]
+	run --separate-stderr firth-eval analogy -i --verbose -t -v "$T/v.txt" "$T/q.txt"
+	[[ "$stderr" == *"man woman king queen -> queen ok"* ]]
+}
+
 @test "firth-eval analogy -p glove never answers <unk>" {
 	run --separate-stderr firth-eval analogy --verbose -v "$D/tiny-unk.txt" "$D/tiny-questions.txt"
 	[[ "$stderr" == *"man woman king queen -> <unk>"* ]]
@@ -356,4 +374,91 @@ firth-eval: plot needs at least two known words, got 1" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "the 0.1 0.2 0.3
 of 1 2 3" ]
+}
+
+# A python3 that imports gensim: $FIRTH_PYTHON, python3 or Debian's.
+gensim_python() {
+	local p
+	for p in "${FIRTH_PYTHON:-}" python3 /usr/bin/python3; do
+		if [ -n "$p" ] && "$p" -c 'import gensim' 2> /dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+@test "firth-eval -p gensim gives gensim's own analogy and similarity numbers" {
+	Q="$SHARED/analogy/questions-words.txt"
+	S="$SHARED/similarity"
+	[ -f "$Q" ] && [ -d "$S" ] || skip "$SHARED not found"
+	py=$(gensim_python) || skip "gensim not importable (set FIRTH_PYTHON, or apt-get install python3-gensim)"
+	# Every 6th question; vectors for their words and the similarity words.
+	awk '/^:/ || NR % 6 == 0' "$Q" > "$T/q.txt"
+	cat "$S"/*.txt | tr -d '\r' | awk '{ print $1; print $2 }' > "$T/simwords"
+	make_vectors "$T/q.txt" 3000 "$T/simwords"
+	# Jitter breaks structured.awk's exact ties (gensim sorts them in no
+	# fixed order).  Three words in five get up to three near copies in
+	# other cases after all the words, so that questions whose b and c
+	# have them can fill gensim's 5-word window with case variants.
+	awk 'BEGIN { srand(11) }
+	    function flip(s, i,   c) { c = substr(s, i, 1)
+	        c = c ~ /[a-z]/ ? toupper(c) : tolower(c)
+	        return substr(s, 1, i - 1) c substr(s, i + 1) }
+	    { have[$1] = 1; line = $1
+	      for (k = 2; k <= NF; k++) { x[k] = $k + (rand() - 0.5) * 0.1; line = line " " x[k] }
+	      print line
+	      if (rand() < 0.6) { w[++n] = $1; for (k = 2; k <= NF; k++) keep[n, k] = x[k] } }
+	    END { for (i = 1; i <= n; i++) {
+	        c[1] = toupper(w[i]); c[2] = tolower(w[i]); c[3] = flip(w[i], 1)
+	        c[4] = flip(w[i], length(w[i])); m = 0
+	        for (j = 1; j <= 4 && m < 3; j++) {
+	            if (c[j] in have) continue
+	            have[c[j]] = 1; m++; line = c[j]
+	            for (k = 2; k <= 51; k++) line = line " " keep[i, k] + (rand() - 0.5) * 0.6
+	            print line } } }' "$T/vectors.txt" > "$T/cased.txt"
+	firth-eval convert -f word2vec-binary -v "$T/cased.txt" > "$T/v.bin"
+	cat > "$T/g.py" <<'PY'
+import sys
+from gensim.models import KeyedVectors
+kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=True)
+n = int(sys.argv[3])
+for s in kv.evaluate_word_analogies(sys.argv[2], restrict_vocab=n)[1][:-1]:
+    c = len(s['correct'])
+    print('%s\t%d\t%d' % (s['section'], c, c + len(s['incorrect'])))
+for f in sys.argv[4:]:
+    p, r, oov = kv.evaluate_word_pairs(f, restrict_vocab=n)
+    pairs = sum(1 for line in open(f) if line.strip())
+    print('%s\t%d\t%d\t%.6f\t%.6f' % (f.rsplit('/', 1)[1], pairs,
+          round(pairs * (1 - oov / 100)), r[0], p[0]))
+PY
+	for n in 300000 2000; do
+		r=; [ "$n" = 300000 ] || r="-r $n"
+		"$py" "$T/g.py" "$T/v.bin" "$T/q.txt" "$n" "$S"/*.txt > "$T/gensim.$n" 2> /dev/null
+		firth-eval -p gensim $r -t -v "$T/v.bin" analogy "$T/q.txt" |
+		    awk -F'\t' '$2 != "summary" && NR > 1 { print $1 "\t" $3 "\t" $4 }' > "$T/firth.$n"
+		firth-eval -p gensim $r -t -v "$T/v.bin" similarity "$S"/*.txt |
+		    awk 'NR > 1' >> "$T/firth.$n"
+		[ "$(wc -l < "$T/firth.$n")" -eq 23 ]
+		# Sections and similarity sets line up; seen counts and pair
+		# counts are equal; correct answers within 2 of 3258 (gensim
+		# scores in float32), rho and r within 2e-5.
+		run paste "$T/firth.$n" "$T/gensim.$n"
+		[ "$status" -eq 0 ]
+		run awk -F'\t' 'NF == 6 && !($1 == $4 && $3 == $6 && ($2 - $5)^2 <= 4) { print "analogy: " $0; bad = 1 }
+		    NF == 10 && !($1 == $6 && $2 == $7 && $3 == $8 && ($4 - $9)^2 < 4e-10 && ($5 - $10)^2 < 4e-10) { print "similarity: " $0; bad = 1 }
+		    NF != 6 && NF != 10 { print "unmatched: " $0; bad = 1 }
+		    { if (NF == 6) { d += $2 - $5; if ($2 != $5) nd++ } }
+		    END { if (d * d > 4) { print "total correct differs by " d; bad = 1 }; exit bad }' <<< "$output"
+		echo "$output"
+		[ "$status" -eq 0 ]
+	done
+	# Not vacuous: without the window, 5 or more answers would differ;
+	# -r 2000 leaves questions out.
+	fast=$(firth-eval -i -t -v "$T/v.bin" analogy "$T/q.txt" |
+	    awk -F'\t' '$1 == "total" { print $3 }')
+	slow=$(head -n 14 "$T/gensim.300000" | awk -F'\t' '{ c += $2 } END { print c }')
+	[ "$fast" -ge $((slow + 5)) ]
+	[ "$(head -n 14 "$T/gensim.2000" | awk -F'\t' '{ n += $3 } END { print n }')" -lt \
+	    "$(head -n 14 "$T/gensim.300000" | awk -F'\t' '{ n += $3 } END { print n }')" ]
 }

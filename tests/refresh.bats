@@ -88,3 +88,41 @@ corpus() {
 		[ "$(sqlite3 k.db "SELECT count(*) FROM batches WHERE kind = 'cooc'")" = "2" ]
 	done
 }
+
+@test "refresh.sh -r -T hands its options to firth-tokenize" {
+	printf 'The Cat, the cat!\n42 Dogs.\n' > raw.txt
+	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 -r -T '--text8 -q' raw.txt
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *" refresh.sh: tokenize raw.txt: "*" bytes gzip" ]]
+	[ "$(zcat c.db.tokens/raw.txt.tok.gz)" = "$(firth-tokenize --text8 -q < raw.txt)" ]
+	[ "$(zcat c.db.tokens/raw.txt.tok.gz)" = "the cat the cat
+dogs" ]
+	[ "$(cat c.db.tokens/options)" = "--text8 -q" ]
+	# The default tokenizer would have kept the comma, the '!' and '42'.
+	run firth-vocab -d c.db --list
+	[ "$status" -eq 0 ]
+	[[ "$output" != *","* ]] && [[ "$output" != *"42"* ]]
+}
+
+@test "refresh.sh -r keeps the first run's tokenizer options and refuses others" {
+	printf 'The Cat, the cat!\n' > raw.txt
+	printf 'A dog.\n' > more.txt
+	"$refresh" -d c.db -o c.fs -m 1 -r -T --text8 raw.txt > /dev/null
+	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 -r more.txt
+	[ "$status" -eq 0 ]
+	[ "$(zcat c.db.tokens/more.txt.tok.gz)" = "a dog" ]
+	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 -r -T '' more.txt
+	[ "$status" -eq 1 ]
+	[[ "${lines[-1]}" == *" refresh.sh: FAILED: -T '' differs from the first run's '--text8' (c.db.tokens/options); counts of two tokenizations would not add up" ]]
+}
+
+@test "refresh.sh stops when firth-tokenize fails, and -T needs -r" {
+	printf 'some text\n' > raw.txt
+	run --separate-stderr "$refresh" -d c.db -o c.fs -r -T --no-such-option raw.txt
+	[ "$status" -eq 1 ]
+	[[ "${lines[-1]}" == *" refresh.sh: FAILED: tokenize raw.txt: firth-tokenize: "* ]]
+	[ ! -e c.db.tokens/options ] && [ ! -e c.db.tokens/raw.txt.tok.gz ]
+	run --separate-stderr "$refresh" -d c.db -o c.fs -T --text8 raw.txt
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "refresh.sh: -T gives firth-tokenize options, so it needs -r" ]
+}
