@@ -12,8 +12,11 @@
  *   V  words with vectors; rows V, V+1, V+2 of E are UNK, <s> and </s>
  *   D  word vector width
  *   S  word-shape features per position (0 without --shape)
+ *   A  width of an affix embedding (0 without --affix); a position has
+ *      NKIND of them, one per suffix length
+ *   P  features per position, D + S + NKIND*A
  *   W  window width 2m+1
- *   I  network input width W*(D+S)
+ *   I  network input width W*P
  *   K  tags
  *   B  examples in a minibatch
  */
@@ -30,14 +33,19 @@
 
 #include "cli.h"
 #include "conll.h"
+#include "embed.h"
 #include "nn.h"
 #include "rng.h"
 #include "vecio.h"
 #include "vocab.h"
 
 #define MODEL_MAGIC "FRTHWCL\n"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2
 #define NSHAPE 8
+#define NKIND 2			/* affix kinds: the last 2 and 3 characters */
+#define AFFIX_MIN 2		/* training uses for an affix to get a row */
+
+static const int affix_len[NKIND] = { 2, 3 };
 
 enum { SHAPE_LOWER, SHAPE_INITCAP, SHAPE_ALLCAPS, SHAPE_MIXED, SHAPE_NUM,
 	SHAPE_HASDIGIT, SHAPE_PUNCT, SHAPE_OTHER };
@@ -54,7 +62,13 @@ struct model {
 	char **words;		/* [V] */
 	struct vocab *index;	/* word -> row */
 	float *E;		/* [V+3][D] word vectors, then UNK, <s>, </s> */
-	struct nn net;		/* d[0] = I = W*(D+S), d[L] = K */
+	uint32_t Vvec;		/* rows 0..Vvec-1 came with vectors (train) */
+	int A;			/* affix embedding width, 0 none */
+	uint32_t NA;		/* affixes with rows */
+	char **affixes;		/* [NA] keys "2|ng", "3|ing" */
+	struct vocab *aindex;	/* affix key -> row */
+	float *X;		/* [NA+2][A] affixes, then affix UNK, padding */
+	struct nn net;		/* d[0] = I = W*P, d[L] = K */
 };
 
 /* Options */
@@ -64,6 +78,7 @@ static int opt_hidden[NN_MAXLAYERS] = { 100 }, opt_nhidden = 1;
 static int opt_act = NN_TANH;
 static int opt_loss = NN_XENT, opt_optim = OPT_ADAGRAD, opt_shape;
 static int opt_finetune, opt_case = CASE_BOTH, opt_text = -1, opt_tsv;
+static int opt_affix, opt_newwords;
 static double opt_lr = 0.02, opt_l2 = 1e-4, opt_dropout;
 static uint64_t opt_seed = 1;
 
@@ -101,6 +116,12 @@ usage(FILE *f)
 	    "dev F1 (default 3)\n"
 	    "  -f, --fine-tune        update the word vectors too\n"
 	    "  -s, --shape            add word-shape features\n"
+	    "  -x, --affix N          add learned N-d embeddings of each word's "
+	    "last 2\n"
+	    "                         and last 3 characters (default 0: none)\n"
+	    "  -n, --new-words N      training words without a vector seen N "
+	    "times\n"
+	    "                         get rows of their own (default 0: none)\n"
 	    "  -c, --case MODE        look words up exact, fold (lower-case) "
 	    "or both (default)\n"
 	    "      --seed N           random seed (default 1)\n"
@@ -165,6 +186,67 @@ model_row(const struct model *md, const char *w)
 	return md->V;
 }
 
+/* The form a word is counted and stored under when it has no vector: as
+ * written with --case exact, else lower-cased (ASCII letters), so that the
+ * lookup of model_row finds it.  Into buf (size bytes); 0 if too long. */
+static size_t
+word_form(int casemode, const char *w, char *buf, size_t size)
+{
+	size_t n = strlen(w);
+
+	if (n >= size)
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = casemode != CASE_EXACT && w[i] >= 'A' && w[i] <= 'Z' ?
+		    w[i] + 32 : w[i];
+	return n;
+}
+
+/*
+ * The affix key of a word: its last affix_len[kind] characters (UTF-8
+ * sequences, not bytes), ASCII letters lower-cased, after the length and a
+ * bar ("3|ing"), so that the kinds share one table without colliding.  A
+ * word shorter than the length is its own key.  Into key (size bytes);
+ * returns the key's length, 0 when it does not fit.
+ */
+static size_t
+affix_key(const char *w, int kind, char *key, size_t size)
+{
+	size_t n = strlen(w), start = n, k = 2;
+
+	for (int c = 0; c < affix_len[kind] && start > 0; c++) {
+		start--;
+		while (start > 0 && ((unsigned char)w[start] & 0xc0) == 0x80)
+			start--;
+	}
+	if (n - start + 3 > size)
+		return 0;
+	key[0] = (char)('0' + affix_len[kind]);
+	key[1] = '|';
+	for (size_t i = start; i < n; i++)
+		key[k++] = w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i];
+	key[k] = '\0';
+	return k;
+}
+
+/* Row of X for a word's affix of one kind: its own, or affix UNK (NA). */
+static uint32_t
+model_affix(const struct model *md, const char *w, int kind)
+{
+	char key[64];
+	size_t n = affix_key(w, kind, key, sizeof(key));
+	int64_t id = n > 0 ? vocab_find(md->aindex, key, n) : -1;
+
+	return id >= 0 ? (uint32_t)id : md->NA;
+}
+
+/* P: the features of one window position. */
+static int
+model_width(const struct model *md)
+{
+	return md->D + md->S + NKIND * md->A;
+}
+
 /*
  * The windows of a corpus: for token i, W rows of E and W shapes, with
  * <s> and </s> rows past the sentence edges (shape -1: no features).
@@ -173,6 +255,7 @@ struct windows {
 	size_t n, cap;
 	uint32_t *row;		/* [n][W] */
 	signed char *shape;	/* [n][W] */
+	uint32_t *afx;		/* [n][W][NKIND] rows of X, with --affix */
 	int *y;			/* [n] tag index, -1 unknown tag */
 	unsigned char *eos;	/* [n] 1 on a sentence's last token */
 };
@@ -189,19 +272,26 @@ windows_add(struct windows *ws, const struct model *md,
 			ws->row = xreallocarray(ws->row, ws->cap * W,
 			    sizeof(uint32_t));
 			ws->shape = xreallocarray(ws->shape, ws->cap * W, 1);
+			if (md->A > 0)
+				ws->afx = xreallocarray(ws->afx, ws->cap * W *
+				    NKIND, sizeof(uint32_t));
 			ws->y = xreallocarray(ws->y, ws->cap, sizeof(int));
 			ws->eos = xreallocarray(ws->eos, ws->cap, 1);
 		}
 		for (int k = -md->m; k <= md->m; k++) {
 			size_t at = ws->n * W + (k + md->m);
 			int j = i + k;
-			if (j < 0 || j >= s->n) {
+			int pad = j < 0 || j >= s->n;
+			if (pad) {
 				ws->row[at] = md->V + (j < 0 ? 1 : 2);
 				ws->shape[at] = -1;
 			} else {
 				ws->row[at] = model_row(md, s->tok[j]);
 				ws->shape[at] = (signed char)shape_of(s->tok[j]);
 			}
+			for (int a = 0; md->A > 0 && a < NKIND; a++)
+				ws->afx[at * NKIND + a] = pad ? md->NA + 1 :
+				    model_affix(md, s->tok[j], a);
 		}
 		ws->eos[ws->n] = i == s->n - 1;
 		ws->y[ws->n++] = y != NULL ? y[i] : -1;
@@ -213,6 +303,7 @@ windows_free(struct windows *ws)
 {
 	free(ws->row);
 	free(ws->shape);
+	free(ws->afx);
 	free(ws->y);
 	free(ws->eos);
 	memset(ws, 0, sizeof(*ws));
@@ -223,19 +314,25 @@ static void
 windows_input(const struct model *md, const struct windows *ws,
     const size_t *idx, int B, float *x)
 {
-	int W = 2 * md->m + 1, DS = md->D + md->S;
+	int W = 2 * md->m + 1, P = model_width(md);
 
 	for (int b = 0; b < B; b++)
 		for (int k = 0; k < W; k++) {
 			size_t at = idx[b] * W + k;
-			float *dst = x + (size_t)b * W * DS + (size_t)k * DS;
+			float *dst = x + (size_t)b * W * P + (size_t)k * P;
 			memcpy(dst, md->E + (size_t)ws->row[at] * md->D,
 			    md->D * sizeof(float));
+			dst += md->D;
 			if (md->S > 0) {
-				memset(dst + md->D, 0, md->S * sizeof(float));
+				memset(dst, 0, md->S * sizeof(float));
 				if (ws->shape[at] >= 0)
-					dst[md->D + ws->shape[at]] = 1.0f;
+					dst[ws->shape[at]] = 1.0f;
+				dst += md->S;
 			}
+			for (int a = 0; md->A > 0 && a < NKIND; a++)
+				memcpy(dst + a * md->A, md->X + (size_t)
+				    ws->afx[at * NKIND + a] * md->A,
+				    md->A * sizeof(float));
 		}
 }
 
@@ -279,10 +376,12 @@ put_str(FILE *f, const char *s, uLong *crc)
 
 /*
  * Model file, all little-endian: magic "FRTHWCL\n", u32 version, u32 m,
- * D, S, case mode, L, d[0..L], activation, K, V; K tags and V words, each
- * a u32 length and bytes; f32 E[(V+3)*D]; f32 network parameters; u32
- * CRC-32 of everything before it.  Written to a temporary file and renamed,
- * so a crash never leaves half a model under the name.
+ * D, S, case mode, A, L, d[0..L], activation, K, V, NA; K tags, V words
+ * and NA affix keys, each a u32 length and bytes; f32 E[(V+3)*D]; f32
+ * X[(NA+2)*A]; f32 network parameters; u32 CRC-32 of everything before
+ * it.  Version 1 files (before affixes) have no A, NA, keys or X.  Written
+ * to a temporary file and renamed, so a crash never leaves half a model
+ * under the name.
  */
 static void
 model_save(const struct model *md, const char *path)
@@ -309,17 +408,23 @@ model_save(const struct model *md, const char *path)
 	put_u32(f, md->D, &crc);
 	put_u32(f, md->S, &crc);
 	put_u32(f, md->casemode, &crc);
+	put_u32(f, md->A, &crc);
 	put_u32(f, md->net.L, &crc);
 	for (int l = 0; l <= md->net.L; l++)
 		put_u32(f, md->net.d[l], &crc);
 	put_u32(f, md->net.act, &crc);
 	put_u32(f, md->K, &crc);
 	put_u32(f, md->V, &crc);
+	put_u32(f, md->NA, &crc);
 	for (int k = 0; k < md->K; k++)
 		put_str(f, md->tags[k], &crc);
 	for (uint32_t i = 0; i < md->V; i++)
 		put_str(f, md->words[i], &crc);
+	for (uint32_t i = 0; i < md->NA; i++)
+		put_str(f, md->affixes[i], &crc);
 	put_bytes(f, md->E, ((size_t)md->V + 3) * md->D * sizeof(float), &crc);
+	put_bytes(f, md->X, ((size_t)md->NA + 2) * md->A * sizeof(float),
+	    &crc);
 	put_bytes(f, md->net.params, md->net.nparams * sizeof(float), &crc);
 	put_u32(f, (uint32_t)crc, &crc);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0)
@@ -411,13 +516,17 @@ model_load(struct model *md, const char *path)
 	r.p += 8;
 	if (!crc_ok(buf, size))
 		cli_die("%s: damaged model file (CRC mismatch)", path);
-	if (get_u32(&r, 1000, "version") != MODEL_VERSION)
-		cli_die("%s: model version not %d", path, MODEL_VERSION);
+	uint32_t version = get_u32(&r, 1000, "version");
+	if (version < 1 || version > MODEL_VERSION)
+		cli_die("%s: model version %u; this firth-wclass reads 1 to %d",
+		    path, version, MODEL_VERSION);
 	memset(md, 0, sizeof(*md));
 	md->m = get_u32(&r, 50, "window");
 	md->D = get_u32(&r, 1 << 16, "dimension");
 	md->S = get_u32(&r, NSHAPE, "shape features");
 	md->casemode = get_u32(&r, CASE_BOTH, "case mode");
+	if (version >= 2)
+		md->A = get_u32(&r, 1 << 16, "affix width");
 	L = get_u32(&r, NN_MAXLAYERS, "layers");
 	if (L < 1)
 		cli_die("%s: damaged model file (no layers)", path);
@@ -426,7 +535,9 @@ model_load(struct model *md, const char *path)
 	int act = get_u32(&r, NN_RELU, "activation");
 	md->K = get_u32(&r, 10000, "tags");
 	md->V = get_u32(&r, 1u << 26, "words");
-	if (d[0] != (2 * md->m + 1) * (md->D + md->S) || d[L] != md->K ||
+	if (version >= 2)
+		md->NA = get_u32(&r, 1u << 26, "affixes");
+	if (d[0] != (2 * md->m + 1) * model_width(md) || d[L] != md->K ||
 	    md->K < 1)
 		cli_die("%s: damaged model file (layer widths)", path);
 	md->tags = xcalloc(md->K, sizeof(char *));
@@ -441,9 +552,21 @@ model_load(struct model *md, const char *path)
 			cli_die("%s: damaged model file (word %u repeated)",
 			    path, i);
 	}
+	md->affixes = xcalloc((size_t)md->NA + 1, sizeof(char *));
+	md->aindex = vocab_new();
+	for (uint32_t i = 0; i < md->NA; i++) {
+		md->affixes[i] = get_str(&r);
+		if (vocab_add(md->aindex, md->affixes[i],
+		    strlen(md->affixes[i]), 1) != i)
+			cli_die("%s: damaged model file (affix %u repeated)",
+			    path, i);
+	}
 	md->E = xreallocarray(NULL, ((size_t)md->V + 3) * md->D,
 	    sizeof(float));
 	get_floats(&r, md->E, ((size_t)md->V + 3) * md->D);
+	md->X = xreallocarray(NULL, ((size_t)md->NA + 2) * md->A + 1,
+	    sizeof(float));
+	get_floats(&r, md->X, ((size_t)md->NA + 2) * md->A);
 	nn_init(&md->net, L, d, act);
 	get_floats(&r, md->net.params, md->net.nparams);
 	if (r.end - r.p != 4)
@@ -495,13 +618,108 @@ read_corpus(struct model *md, const char *path, struct windows *ws, int grow)
 }
 
 /*
+ * A first pass over the training file: how often each word (in the form
+ * word_form gives) and each affix key occurs, into words and affixes.
+ */
+static void
+count_train(const struct model *md, const char *path, struct vocab *words,
+    struct vocab *affixes)
+{
+	FILE *f = fopen(path, "r");
+	struct conll_reader *r;
+	struct conll_sent s = { 0 };
+	char buf[256];
+	size_t n;
+
+	if (f == NULL)
+		cli_die("cannot open %s: %s", path, strerror(errno));
+	r = conll_open(f, path, 1, 0);
+	while (conll_next(r, &s))
+		for (int i = 0; i < s.n; i++) {
+			if ((n = word_form(md->casemode, s.tok[i], buf,
+			    sizeof(buf))) > 0)
+				vocab_add(words, buf, n, 1);
+			for (int a = 0; a < NKIND; a++)
+				if ((n = affix_key(s.tok[i], a, buf,
+				    sizeof(buf))) > 0)
+					vocab_add(affixes, buf, n, 1);
+		}
+	conll_close(r);
+	conll_sent_free(&s);
+	fclose(f);
+}
+
+/*
+ * Training words without a vector that occur at least min times become
+ * words of the model (rows after the vectors' rows, before UNK), starting
+ * as UNK starts; model_from_vectors gives them their rows of E.  In count
+ * order, then bytewise, so the rows do not depend on hashing.
+ */
+static void
+model_add_words(struct model *md, const struct vocab *counts, int64_t min)
+{
+	uint32_t *order = vocab_by_count(counts), added = 0;
+
+	for (uint32_t i = 0; i < counts->n; i++) {
+		uint32_t w = order[i];
+		if (counts->counts[w] < min)
+			break;
+		if (model_row(md, counts->words[w]) != md->V)
+			continue;
+		md->words = xreallocarray(md->words, (size_t)md->V + 1,
+		    sizeof(char *));
+		md->words[md->V] = xstrdup(counts->words[w]);
+		if (vocab_add(md->index, md->words[md->V],
+		    counts->lens[w], 1) != md->V)
+			cli_die("internal error: new word '%s' has a row",
+			    counts->words[w]);
+		md->V++;
+		added++;
+	}
+	free(order);
+	cli_info("%u training words seen %lld times or more have no vector "
+	    "and get rows of their own", added, (long long)min);
+}
+
+/*
+ * The affix table: a row for every key seen at least AFFIX_MIN times in
+ * training (rarer ones share the affix UNK row, which so learns what an
+ * unseen affix is), then affix UNK and the padding's row; uniform in
+ * [-0.5, 0.5].
+ */
+static void
+model_add_affixes(struct model *md, const struct vocab *counts,
+    struct rng *rng)
+{
+	uint32_t *order = vocab_by_count(counts);
+	size_t n;
+
+	md->aindex = vocab_new();
+	md->affixes = xcalloc((size_t)counts->n + 1, sizeof(char *));
+	for (uint32_t i = 0; i < counts->n; i++) {
+		uint32_t w = order[i];
+		if (counts->counts[w] < AFFIX_MIN)
+			break;
+		md->affixes[md->NA] = xstrdup(counts->words[w]);
+		vocab_add(md->aindex, counts->words[w], counts->lens[w], 1);
+		md->NA++;
+	}
+	free(order);
+	n = ((size_t)md->NA + 2) * md->A;
+	md->X = xreallocarray(NULL, n + 1, sizeof(float));
+	for (size_t i = 0; i < n; i++)
+		md->X[i] = (float)(rand01(rng) - 0.5);
+}
+
+/*
  * Vectors in; E = the vectors scaled by one number so that their entries
  * have unit variance (GloVe, word2vec and SVD vectors differ in scale by
  * orders of magnitude; one learning rate then serves them all).  UNK
  * starts as the mean vector, <s> and </s> small and random.
  */
 static void
-model_from_vectors(struct model *md, const char *path, struct rng *rng)
+model_from_vectors(struct model *md, const char *path,
+    const struct vocab *counts, struct rng *rng)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	struct vecset *vs;
@@ -515,7 +733,7 @@ model_from_vectors(struct model *md, const char *path, struct rng *rng)
 		fclose(f);
 	if (vs->n == 0)
 		cli_die("%s: no vectors", path);
-	md->V = vs->n;
+	md->V = md->Vvec = vs->n;
 	md->D = vs->dim;
 	md->words = vs->words;
 	md->index = vocab_new();
@@ -524,6 +742,8 @@ model_from_vectors(struct model *md, const char *path, struct rng *rng)
 		    != i)
 			cli_die("%s: the word '%s' has two vectors", path,
 			    vs->words[i]);
+	if (opt_newwords > 0)
+		model_add_words(md, counts, opt_newwords);
 	n = (size_t)vs->n * vs->dim;
 	for (size_t i = 0; i < n; i++) {
 		sum += vs->v[i];
@@ -532,15 +752,18 @@ model_from_vectors(struct model *md, const char *path, struct rng *rng)
 	sd = sqrt(sq / n - (sum / n) * (sum / n));
 	if (!(sd > 0))
 		sd = 1;
-	md->E = xreallocarray(vs->v, n + 3 * (size_t)vs->dim, sizeof(float));
+	md->E = xreallocarray(vs->v, ((size_t)md->V + 3) * md->D,
+	    sizeof(float));
 	for (size_t i = 0; i < n; i++)
 		md->E[i] = (float)(md->E[i] / sd);
-	float *unk = md->E + n;
+	/* UNK and the new words start at the mean vector */
+	float *unk = md->E + (size_t)md->V * md->D;
 	for (int k = 0; k < md->D; k++) {
 		double m = 0;
-		for (uint32_t i = 0; i < md->V; i++)
+		for (uint32_t i = 0; i < md->Vvec; i++)
 			m += md->E[(size_t)i * md->D + k];
-		unk[k] = (float)(m / md->V);
+		for (uint32_t i = md->Vvec; i <= md->V; i++)
+			md->E[(size_t)i * md->D + k] = (float)(m / md->Vvec);
 		unk[md->D + k] = (float)(0.2 * rand01(rng) - 0.1);
 		unk[2 * md->D + k] = (float)(0.2 * rand01(rng) - 0.1);
 	}
@@ -609,18 +832,19 @@ score_windows(const struct model *md, const struct windows *ws,
 
 /*
  * One minibatch step: forward, loss, backward, then the updates.  The
- * word vectors' gradient comes out of the input gradient w->g[0], one
- * slice per window position; rows UNK, <s> and </s> always learn, the
- * others only with --fine-tune.
+ * word vectors' and affix embeddings' gradients come out of the input
+ * gradient w->g[0], one slice of P per window position: the first D are
+ * the word's row of E, then S shape inputs (no parameters), then NKIND
+ * rows of X.  The rows of words that came with vectors learn only with
+ * --fine-tune; UNK, <s>, </s>, new words and affixes always learn.
  */
 struct trainer {
 	struct model *md;
 	struct nn_work w;
 	float *grad;		/* [nparams] */
 	float *hist;		/* [nparams] AdaGrad sums of squares */
-	float *gE, *hE;		/* [V+3][D] gradient and AdaGrad of E */
-	unsigned char *touched;	/* [V+3] */
-	uint32_t *rows;		/* rows touched in this batch */
+	struct embed_grad gE;	/* sparse gradient of E ([V+3][D]) */
+	struct embed_grad gX;	/* of X ([NA+2][A]) */
 	struct rng rng;
 };
 
@@ -629,8 +853,8 @@ train_step(struct trainer *t, const struct windows *ws, const size_t *idx,
     int B)
 {
 	struct model *md = t->md;
-	int W = 2 * md->m + 1, DS = md->D + md->S, y[B];
-	size_t ntouched = 0;
+	int W = 2 * md->m + 1, P = model_width(md), y[B];
+	int optim = opt_optim == OPT_ADAGRAD ? EMBED_ADAGRAD : EMBED_SGD;
 	double loss;
 
 	windows_input(md, ws, idx, B, t->w.a[0]);
@@ -655,30 +879,18 @@ train_step(struct trainer *t, const struct windows *ws, const size_t *idx,
 		    (float)opt_lr, 0);
 	for (int b = 0; b < B; b++)
 		for (int k = 0; k < W; k++) {
-			uint32_t r = ws->row[idx[b] * W + k];
-			const float *g = t->w.g[0] + (size_t)b * W * DS +
-			    (size_t)k * DS;
-			if (r < md->V && !opt_finetune)
-				continue;
-			if (!t->touched[r]) {
-				t->touched[r] = 1;
-				t->rows[ntouched++] = r;
-			}
-			for (int d = 0; d < md->D; d++)
-				t->gE[(size_t)r * md->D + d] += g[d];
+			size_t at = idx[b] * W + k;
+			uint32_t r = ws->row[at];
+			const float *g = t->w.g[0] + (size_t)b * W * P +
+			    (size_t)k * P;
+			if (r >= md->Vvec || opt_finetune)
+				embed_grad_add(&t->gE, r, g);
+			for (int a = 0; md->A > 0 && a < NKIND; a++)
+				embed_grad_add(&t->gX, ws->afx[at * NKIND + a],
+				    g + md->D + md->S + a * md->A);
 		}
-	for (size_t i = 0; i < ntouched; i++) {
-		uint32_t r = t->rows[i];
-		float *e = md->E + (size_t)r * md->D;
-		float *g = t->gE + (size_t)r * md->D;
-		if (opt_optim == OPT_ADAGRAD)
-			nn_adagrad(e, t->hE + (size_t)r * md->D, g, md->D,
-			    (float)opt_lr, 0);
-		else
-			nn_sgd(e, g, md->D, (float)opt_lr, 0);
-		memset(g, 0, md->D * sizeof(float));
-		t->touched[r] = 0;
-	}
+	embed_grad_apply(&t->gE, md->E, (float)opt_lr, optim);
+	embed_grad_apply(&t->gX, md->X, (float)opt_lr, optim);
 	return loss;
 }
 
@@ -690,8 +902,8 @@ cmd_train(void)
 	struct trainer t = { 0 };
 	struct conll_score sc;
 	int d[NN_MAXLAYERS + 1], L = 0, *pred, bad = 0;
-	size_t *order, nE;
-	float *bestp, *bestE;
+	size_t *order, nE, nX;
+	float *bestp, *bestE, *bestX;
 	double bestf = -1, t0 = cli_now();
 	int best_epoch = 0;
 
@@ -702,15 +914,22 @@ cmd_train(void)
 	rng_seed(&t.rng, opt_seed);
 	md.m = opt_m;
 	md.S = opt_shape ? NSHAPE : 0;
+	md.A = opt_affix;
 	md.casemode = opt_case;
-	model_from_vectors(&md, opt_vectors, &t.rng);
+	struct vocab *wcount = vocab_new(), *acount = vocab_new();
+	if (opt_newwords > 0 || md.A > 0)
+		count_train(&md, opt_train, wcount, acount);
+	model_from_vectors(&md, opt_vectors, wcount, &t.rng);
+	model_add_affixes(&md, acount, &t.rng);
+	vocab_free(wcount);
+	vocab_free(acount);
 	size_t ntrain = read_corpus(&md, opt_train, &tr, 1);
 	size_t ndev = read_corpus(&md, opt_dev, &dev, 0);
 	for (size_t i = 0; i < dev.n; i++)
 		if (dev.y[i] < 0)
 			cli_die("%s: a tag the training data never uses; "
 			    "train on data with every tag", opt_dev);
-	d[L++] = (2 * md.m + 1) * (md.D + md.S);
+	d[L++] = (2 * md.m + 1) * model_width(&md);
 	for (int i = 0; i < opt_nhidden; i++)
 		if (opt_hidden[i] > 0)
 			d[L++] = opt_hidden[i];
@@ -720,18 +939,22 @@ cmd_train(void)
 	cli_info("%zu training sentences (%zu tokens), %zu dev (%zu); "
 	    "%u words x %d dims; %d tags; %d layers", ntrain, tr.n, ndev,
 	    dev.n, md.V, md.D, md.K, md.net.L);
+	if (md.A > 0)
+		cli_info("%u affixes x %d dims", md.NA, md.A);
 
 	t.md = &md;
 	nn_work_init(&t.w, &md.net, opt_batch);
 	t.grad = xcalloc(md.net.nparams, sizeof(float));
 	t.hist = xcalloc(md.net.nparams, sizeof(float));
 	nE = ((size_t)md.V + 3) * md.D;
-	t.gE = xcalloc(nE, sizeof(float));
-	t.hE = xcalloc(nE, sizeof(float));
-	t.touched = xcalloc((size_t)md.V + 3, 1);
-	t.rows = xcalloc((size_t)opt_batch * (2 * md.m + 1), sizeof(uint32_t));
+	nX = ((size_t)md.NA + 2) * md.A;
+	embed_grad_init(&t.gE, (size_t)md.V + 3, md.D,
+	    (size_t)opt_batch * (2 * md.m + 1));
+	embed_grad_init(&t.gX, (size_t)md.NA + 2, md.A,
+	    (size_t)opt_batch * (2 * md.m + 1) * NKIND);
 	bestp = xcalloc(md.net.nparams, sizeof(float));
 	bestE = xcalloc(nE, sizeof(float));
+	bestX = xcalloc(nX + 1, sizeof(float));
 	order = xcalloc(tr.n, sizeof(size_t));
 	pred = xcalloc(dev.n, sizeof(int));
 	for (size_t i = 0; i < tr.n; i++)
@@ -768,6 +991,7 @@ cmd_train(void)
 			memcpy(bestp, md.net.params, md.net.nparams *
 			    sizeof(float));
 			memcpy(bestE, md.E, nE * sizeof(float));
+			memcpy(bestX, md.X, nX * sizeof(float));
 		} else if (++bad >= opt_patience) {
 			cli_info("no better dev F1 for %d epochs; stopping",
 			    opt_patience);
@@ -776,11 +1000,15 @@ cmd_train(void)
 	}
 	memcpy(md.net.params, bestp, md.net.nparams * sizeof(float));
 	memcpy(md.E, bestE, nE * sizeof(float));
+	memcpy(md.X, bestX, nX * sizeof(float));
 	model_save(&md, opt_model);
 	cli_info("best dev F1 %.2f at epoch %d; model in %s", bestf,
 	    best_epoch, opt_model);
 	free(bestp);
 	free(bestE);
+	free(bestX);
+	embed_grad_free(&t.gE);
+	embed_grad_free(&t.gX);
 	free(order);
 	free(pred);
 	windows_free(&tr);
@@ -944,6 +1172,8 @@ main(int argc, char **argv)
 		{ "patience", required_argument, NULL, 'P' },
 		{ "fine-tune", no_argument, NULL, 'f' },
 		{ "shape", no_argument, NULL, 's' },
+		{ "affix", required_argument, NULL, 'x' },
+		{ "new-words", required_argument, NULL, 'n' },
 		{ "case", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "text", no_argument, NULL, 't' },
@@ -975,7 +1205,7 @@ main(int argc, char **argv)
 	argv++;
 	argc--;
 	while ((c = getopt_long(argc, argv, "T:D:v:o:m:w:H:a:L:O:r:l:p:e:b:"
-	    "fsc:tqh", longopts, NULL)) != -1) {
+	    "fsx:n:c:tqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'T': opt_train = optarg; break;
 		case 'D': opt_dev = optarg; break;
@@ -1018,6 +1248,10 @@ main(int argc, char **argv)
 			    "--patience"); break;
 		case 'f': opt_finetune = 1; break;
 		case 's': opt_shape = 1; break;
+		case 'x': opt_affix = cli_parse_int(optarg, 0, 1000,
+			    "--affix"); break;
+		case 'n': opt_newwords = cli_parse_int(optarg, 0, INT32_MAX,
+			    "--new-words"); break;
 		case 'c':
 			if (strcmp(optarg, "exact") == 0)
 				opt_case = CASE_EXACT;

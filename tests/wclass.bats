@@ -108,7 +108,7 @@ train_tiny() {	# train_tiny MODEL [options]
 @test "firth-wclass trains every model kind on the tiny corpus" {
 	for o in "-H 0" "-H 8 -a sigmoid" "-H 8 -a relu" "-H 8,6" \
 	    "-H 8 -L margin" "-H 8 -O sgd" "-H 8 -s -f" "-w 0 -H 0" \
-	    "-c exact" "-c fold"; do
+	    "-c exact" "-c fold" "-H 8 -s -x 3 -n 1" "-H 0 -x 2"; do
 		run --separate-stderr firth-wclass train --train "$D/train.conll" \
 		    --dev "$D/dev.conll" -v "$D/vec.txt" -o "$T/m" --lr 0.1 \
 		    -e 5 $o
@@ -295,4 +295,125 @@ overall        60.00     75.00     66.67       4" ]
 	f1=$(awk -F'\t' '$1 == "all" { print $4 }' <<< "$output")
 	echo "eng.testa F1 $f1"
 	awk -v f="$f1" 'BEGIN { exit !(f > 70) }'
+}
+
+# suffix_corpus DIR: names in -sson (PER) and places in -stad (LOC) on the
+# same stems, in the same one context, none with a vector; the dev set has
+# stems training never saw.  Only the endings tell the two apart.
+suffix_corpus() {
+	local d=$1 s
+	for s in Karl Erik Nil Lar Jon Sven Ola Per Berg Lund; do
+		printf 'saw X O\n%ssson X B-PER\n. X O\n\n' "$s"
+		printf 'saw X O\n%sstad X B-LOC\n. X O\n\n' "$s"
+	done > "$d/sfx.train"
+	for s in Gus Hak Mag Tor; do
+		printf 'saw X O\n%ssson X B-PER\n. X O\n\n' "$s"
+		printf 'saw X O\n%sstad X B-LOC\n. X O\n\n' "$s"
+	done > "$d/sfx.dev"
+	printf 'saw 0.5 -0.2\n. -0.3 0.8\n' > "$d/sfx.vec"
+}
+
+@test "firth-wclass --affix tells unseen words apart by their endings" {
+	suffix_corpus "$T"
+	run --separate-stderr firth-wclass train --train "$T/sfx.train" \
+	    --dev "$T/sfx.dev" -v "$T/sfx.vec" -o "$T/ax" -H 8 --lr 0.1 \
+	    -e 30 --patience 30 -x 4
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"best dev F1 100.00"* ]]
+	run --separate-stderr firth-wclass predict -m "$T/ax" --text <<-EOF
+	saw Ivarsson .
+	saw Ivarstad .
+	EOF
+	[ "$status" -eq 0 ]
+	[ "$output" = "saw/O Ivarsson/B-PER ./O
+saw/O Ivarstad/B-LOC ./O" ]
+	# without the endings both are UNK in the same context: at most one
+	# of the two kinds can be right
+	run --separate-stderr firth-wclass train --train "$T/sfx.train" \
+	    --dev "$T/sfx.dev" -v "$T/sfx.vec" -o "$T/a0" -H 8 --lr 0.1 \
+	    -e 30 --patience 30
+	[ "$status" -eq 0 ]
+	run --separate-stderr firth-wclass evaluate --tsv -m "$T/a0" "$T/sfx.dev"
+	[ "$status" -eq 0 ]
+	f1=$(awk -F'\t' '$1 == "all" { print $4 }' <<< "$output")
+	echo "F1 without --affix: $f1"
+	awk -v f="$f1" 'BEGIN { exit !(f <= 50) }'
+}
+
+@test "firth-wclass --affix gives a row to each 2- and 3-letter suffix seen twice" {
+	# the same count by hand: lower-cased endings, kinds kept apart
+	want=$(awk 'NF > 1 && $1 != "-DOCSTART-" { w = tolower($1)
+	    for (n = 2; n <= 3; n++) { s = length(w) - n + 1
+	        c[n "|" substr(w, s < 1 ? 1 : s)]++ } }
+	    END { for (k in c) if (c[k] >= 2) m++; print m }' "$D/train.conll")
+	run --separate-stderr firth-wclass train --train "$D/train.conll" \
+	    --dev "$D/dev.conll" -v "$D/vec.txt" -o "$T/m" -H 8 --lr 0.1 \
+	    -e 3 -x 5
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"; 36 words x 4 dims; 5 tags; 2 layers"$'\n'"firth-wclass: $want affixes x 5 dims"* ]]
+	# and the model keeps them: it tags the dev set as training scored it
+	best=$(sed -n 's/.*best dev F1 \([0-9.]*\) at.*/\1/p' <<< "$stderr")
+	run --separate-stderr firth-wclass evaluate --tsv -m "$T/m" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' '$1 == "all" { print $4 }' <<< "$output")" = "$best" ]
+}
+
+@test "firth-wclass --new-words learns rows for training words without vectors" {
+	for i in 1 2 3 4 5 6; do
+		printf 'saw X O\nZork X B-ORG\n. X O\n\nsaw X O\nQuux X B-PER\n. X O\n\n'
+	done > "$T/nw.train"
+	printf 'saw X O\nQuux X B-PER\n. X O\n\nsaw X O\nZork X B-ORG\n. X O\n\n' > "$T/nw.dev"
+	printf 'saw 0.5 -0.2\n. -0.3 0.8\n' > "$T/nw.vec"
+	run --separate-stderr firth-wclass train --train "$T/nw.train" \
+	    --dev "$T/nw.dev" -v "$T/nw.vec" -o "$T/n2" -H 8 --lr 0.1 -e 20 --patience 20 -n 2
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"firth-wclass: 2 training words seen 2 times or more have no vector and get rows of their own"* ]]
+	[[ "$stderr" == *"; 4 words x 2 dims;"* ]]
+	[[ "$stderr" == *"best dev F1 100.00"* ]]
+	run --separate-stderr firth-wclass predict -m "$T/n2" --text <<-EOF
+	saw zork .
+	saw Quux .
+	EOF
+	[ "$status" -eq 0 ]
+	[ "$output" = "saw/O zork/B-ORG ./O
+saw/O Quux/B-PER ./O" ]
+	# seen 6 times each: -n 7 adds none, and both share UNK
+	run --separate-stderr firth-wclass train --train "$T/nw.train" \
+	    --dev "$T/nw.dev" -v "$T/nw.vec" -o "$T/n7" -H 8 --lr 0.1 -e 20 --patience 20 -n 7
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"firth-wclass: 0 training words seen 7 times or more"* ]]
+	run --separate-stderr firth-wclass evaluate --tsv -m "$T/n7" "$T/nw.dev"
+	f1=$(awk -F'\t' '$1 == "all" { print $4 }' <<< "$output")
+	awk -v f="$f1" 'BEGIN { exit !(f <= 50) }'
+}
+
+@test "firth-wclass --new-words counts the tiny corpus's words as written with --case exact" {
+	# by hand: training words (lower-cased unless exact) seen twice or
+	# more, less those vec.txt has
+	for mode in both exact; do
+		want=$(awk -v m="$mode" 'NR == FNR { v[$1] = 1; next }
+		    NF > 1 && $1 != "-DOCSTART-" { w = m == "exact" ? $1 : tolower($1); c[w]++ }
+		    END { for (w in c) if (c[w] >= 2 && !(w in v)) n++
+		        print n + 0 }' \
+		    "$D/vec.txt" "$D/train.conll")
+		run --separate-stderr firth-wclass train --train "$D/train.conll" \
+		    --dev "$D/dev.conll" -v "$D/vec.txt" -o "$T/m" -H 8 -e 1 \
+		    -n 2 -c "$mode"
+		[ "$status" -eq 0 ]
+		echo "$mode: want $want; $stderr"
+		[[ "$stderr" == *"firth-wclass: $want training words seen 2 times or more have no vector"* ]]
+		[[ "$stderr" == *"; $((36 + want)) words x 4 dims;"* ]]
+	done
+}
+
+@test "firth-wclass with --affix and --new-words is deterministic and refuses bad values" {
+	train_tiny "$T/a" --seed 3 -s -f -x 3 -n 1 --dropout 0.2
+	train_tiny "$T/b" --seed 3 -s -f -x 3 -n 1 --dropout 0.2
+	cmp "$T/a" "$T/b"
+	run --separate-stderr firth-wclass train --affix -1
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "firth-wclass: --affix"* ]]
+	run --separate-stderr firth-wclass train --new-words x
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "firth-wclass: --new-words"* ]]
 }
