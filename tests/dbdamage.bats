@@ -127,13 +127,13 @@ pagesize() {
 
 @test "firth-cooc refuses a shard blob replaced by garbage with a checksum that matches" {
 	head -c 300 /dev/urandom > g.bin
-	sqlite3 t.db "UPDATE shards SET data = x'$(od -An -tx1 -v g.bin | tr -d ' \n')', checksum = $(crc32 g.bin) WHERE id = 1"
+	sqlite3 t.db "UPDATE shards SET data = readfile('g.bin'), checksum = $(crc32 g.bin) WHERE id = 1"
 	fails_clearly firth-cooc "firth-cooc: t.db: shard 1 is damaged: not a shard (bad magic)" \
 	    firth-cooc -d t.db --export
 }
 
 @test "firth-cooc refuses a shard blob cut short, its checksum recomputed" {
-	sqlite3 t.db "SELECT hex(substr(data, 1, 60)) FROM shards WHERE id = 1" | xxd -r -p > cut.bin
+	sqlite3 t.db "SELECT writefile('cut.bin', substr(data, 1, 60)) FROM shards WHERE id = 1" > /dev/null
 	sqlite3 t.db "UPDATE shards SET data = substr(data, 1, 60), checksum = $(crc32 cut.bin) WHERE id = 1"
 	fails_clearly firth-cooc "firth-cooc: t.db: shard 1 is damaged: impossible lengths" \
 	    firth-cooc -d t.db --export
@@ -141,9 +141,9 @@ pagesize() {
 
 @test "firth-cooc refuses a shard whose payload changed, header and checksum recomputed" {
 	# Payload CRC in the shard header still guards a forged row checksum.
-	sqlite3 t.db "SELECT hex(data) FROM shards WHERE id = 1" | xxd -r -p > s.bin
+	sqlite3 t.db "SELECT writefile('s.bin', data) FROM shards WHERE id = 1" > /dev/null
 	flip s.bin 45
-	sqlite3 t.db "UPDATE shards SET data = x'$(od -An -tx1 -v s.bin | tr -d ' \n')', checksum = $(crc32 s.bin) WHERE id = 1"
+	sqlite3 t.db "UPDATE shards SET data = readfile('s.bin'), checksum = $(crc32 s.bin) WHERE id = 1"
 	fails_clearly firth-cooc "firth-cooc: t.db: shard 1 is damaged: payload CRC mismatch" \
 	    firth-cooc -d t.db --export
 }
