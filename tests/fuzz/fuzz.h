@@ -42,6 +42,14 @@ int fuzz_call(void (*body)(void *), void *arg);
 FILE *fuzz_fmem(const uint8_t *data, size_t size);
 void fuzz_fclose(FILE *f);
 
+/*
+ * A copy of a stream or shard blob with its checksums (and the lengths and
+ * totals that restate its contents) rewritten to match, or NULL when the
+ * input does not start like one (fixcrc.c).  Free the copy.
+ */
+uint8_t *fuzz_fix_stream(const uint8_t *data, size_t size);
+uint8_t *fuzz_fix_shard(const uint8_t *data, size_t size, uint8_t *scratch);
+
 /* Set up once: the library's program name, stderr policy. */
 void fuzz_init(void);
 
