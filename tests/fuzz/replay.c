@@ -132,7 +132,8 @@ run_dir(int (*fn)(const uint8_t *, size_t), const char *dir)
 			abort();
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(names, n, sizeof(*names), cmp);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (count >= 0 && run_file(fn, path) == 0)
