@@ -4,6 +4,8 @@
 #   make check      build and run every test (bats, C unit tests, man lint)
 #   make demo       the whole pipeline on the bundled sample corpus
 #   make bench      throughput and peak memory on ../shared/data (long)
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (clang)
+#   make check-sanitize  the whole suite built with ASan and UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Every src/NAME.c is one tool, bin/firth-NAME (src/firth.c is bin/firth);
@@ -41,8 +43,9 @@ build/config.mk: build-aux/deps.sh
 	@mkdir -p build
 	sh build-aux/deps.sh > $@.tmp && mv $@.tmp $@
 
-.PHONY: all check check-deps demo bench install uninstall clean
-all: $(TOOLS) $(TEST_BIN)
+.PHONY: all check check-deps demo bench install uninstall clean fuzz \
+	check-sanitize
+all: $(TOOLS) $(TEST_BIN) build/tests/test_fuzz
 
 build/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -63,6 +66,62 @@ bin/firth: build/src/firth.o build/libfirth.a
 build/tests/%: build/tests/c/%.o build/libfirth.a
 	@mkdir -p build/tests
 	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libfirth.a $(DEP_LIBS)
+
+# ---- Fuzzing (tests/fuzz/fuzz.h says how the targets are built) ----
+#
+# The library's objects are copied with their calls to malloc, free,
+# getline, inflateInit2_... renamed to fuzz_malloc... (objcopy), so the
+# harness can release what a rejected input left behind.  make check
+# replays the seed and regression inputs through build/tests/test_fuzz,
+# built by $(CC); make fuzz builds build/fuzz/fuzz-NAME with clang and
+# libFuzzer and runs each for FUZZ_SECONDS.
+FUZZ_NAMES := $(shell sed -n 's/^TARGET(\(.*\))$$/\1/p' tests/fuzz/targets.def)
+FUZZ_TGT := $(filter-out tests/fuzz/harness.c tests/fuzz/libfuzzer.c \
+	tests/fuzz/replay.c,$(sort $(wildcard tests/fuzz/*.c)))
+FUZZ_SYMS := malloc calloc realloc reallocarray free strdup getline getdelim \
+	__getdelim \
+	inflateInit2_ inflateEnd deflateInit2_ deflateEnd gzopen gzdopen gzclose
+FUZZ_REDEF := $(foreach s,$(FUZZ_SYMS),--redefine-sym $(s)=fuzz_$(s))
+OBJCOPY ?= objcopy
+FUZZ_CC ?= clang
+FUZZ_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS ?= -O1 -g -fno-omit-frame-pointer $(ARCH)
+FUZZ_ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-sign-compare \
+	-MMD -MP -Ilib $(DEP_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN)
+FUZZ_SECONDS ?= 60
+
+build/ren/%.o: build/%.o Makefile
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) $(FUZZ_REDEF) $< $@
+
+build/tests/test_fuzz: $(FUZZ_TGT:%.c=build/ren/%.o) \
+    $(LIB_OBJ:build/%=build/ren/%) build/tests/fuzz/harness.o \
+    build/tests/fuzz/replay.o
+	@mkdir -p build/tests
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/ren/%.o: build/fuzz/obj/%.o Makefile
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) $(FUZZ_REDEF) $< $@
+
+build/fuzz/obj/main-%.o: tests/fuzz/libfuzzer.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -DFUZZ_FN=fuzz_$* -c -o $@ $<
+
+build/fuzz/fuzz-%: build/fuzz/obj/main-%.o $(FUZZ_TGT:%.c=build/fuzz/ren/%.o) \
+    $(LIB_SRC:%.c=build/fuzz/ren/%.o) build/fuzz/obj/tests/fuzz/harness.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS)
+
+fuzz: $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
+	@bash tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# The whole suite against binaries built with ASan and UBSan in build/san.
+check-sanitize: check-deps
+	@bash tests/sanitize
 
 check-deps:
 	@sh build-aux/deps.sh --check > /dev/null

@@ -237,8 +237,14 @@ chunk_start(char pp, const char *pt, char p, const char *t)
 static int
 type_index(struct conll_score *sc, const char *t)
 {
+	/*
+	 * Types are kept cut to 31 bytes, so compare only that much: with a
+	 * whole-string compare a longer type never matched its own stored
+	 * copy, and each phrase of it became a type of its own (found by
+	 * fuzzing: gold scored against itself was not all correct).
+	 */
 	for (int i = 0; i < sc->ntypes; i++)
-		if (strcmp(sc->type[i], t) == 0)
+		if (strncmp(sc->type[i], t, sizeof(sc->type[0]) - 1) == 0)
 			return i;
 	if (sc->ntypes == CONLL_MAXTYPES)
 		cli_die("more than %d entity types", CONLL_MAXTYPES);

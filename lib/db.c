@@ -280,6 +280,21 @@ schema_check(struct db *db)
 	sqlite3_stmt *st;
 	char *v;
 
+	/*
+	 * firth makes no triggers and no views.  They are off on our
+	 * connections, but one in the file means someone else's schema: a
+	 * view can stand in for a table (the column check below would pass)
+	 * and a trigger would run in a less careful client.  Refuse both.
+	 */
+	st = db_prepare(db, "SELECT type, name FROM sqlite_schema "
+	    "WHERE type IN ('trigger', 'view') ORDER BY type, name LIMIT 1");
+	if (db_step(db, st) == SQLITE_ROW)
+		cli_die("%s: not a firth corpus database (it holds %s '%s', "
+		    "which firth never makes)", db->path,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+
 	for (size_t t = 0; t < sizeof(expect_cols) / sizeof(expect_cols[0]);
 	    t++) {
 		for (size_t c = 1; c < 9 && expect_cols[t][c] != NULL; c++) {
@@ -307,6 +322,17 @@ schema_check(struct db *db)
 		    "(use the firth that wrote it, or upgrade)", db->path, v,
 		    DB_SCHEMA_VERSION);
 	free(v);
+}
+
+/* One sqlite3_db_config switch, read back to be sure it took. */
+static void
+db_config(struct db *db, int op, int on, const char *what)
+{
+	int got = -1;
+
+	if (sqlite3_db_config(db->h, op, on, &got) != SQLITE_OK || got != on)
+		cli_die("%s: cannot set SQLite's %s (SQLite %s is too old; "
+		    "firth needs 3.31)", db->path, what, sqlite3_libversion());
 }
 
 static int
@@ -337,10 +363,17 @@ db_open(const char *path, int mode)
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
 		db_die(db, "open");
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive mode");
+	db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "trusted_schema off");
+	db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, "triggers off");
+	db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, "views off");
+	/*
+	 * A hostile file may claim a string or blob of a gigabyte: no value
+	 * firth stores comes near 64 MiB (a shard is at most SHARD_MAX_BLOB,
+	 * about 3 MiB), so SQLite refuses larger ones (SQLITE_TOOBIG) before
+	 * allocating them.
+	 */
+	sqlite3_limit(db->h, SQLITE_LIMIT_LENGTH, 64 << 20);
 	sqlite3_busy_timeout(db->h, 600 * 1000);
 	if (mode != DB_READ) {
 		/*
@@ -359,6 +392,9 @@ db_open(const char *path, int mode)
 		db_exec(db, "PRAGMA synchronous = NORMAL");
 	}
 	db_exec(db, "PRAGMA foreign_keys = ON");
+	/* Check each b-tree cell's size as it is read: damage found early
+	 * (SQLite's advice for files from elsewhere). */
+	db_exec(db, "PRAGMA cell_size_check = ON");
 	if (mode == DB_CREATE && db_is_empty(db)) {
 		db_begin(db);
 		/* Another process may have created it since we looked. */
