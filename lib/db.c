@@ -106,9 +106,104 @@ db_begin(struct db *db)
 	db->intx = 1;
 }
 
+/*
+ * The seal.  Shard blobs carry their own checksums; everything else a
+ * reader trusts (the settings in meta, the words and their counts, the
+ * batches, each shard's row) is covered by one 64-bit FNV-1a digest kept
+ * in meta under "seal", rewritten by every commit and checked by every
+ * open.  SQLite notices damage to its own structures but not a flipped
+ * byte inside a word: without the seal such a word would be exported,
+ * changed, as if it were counted.  A shard's data and checksum columns are
+ * left out: reading past a blob walks all its overflow pages, and the
+ * decoder checks both anyway.
+ */
+static void
+seal_bytes(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		*h ^= b[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+static void
+seal_rows(struct db *db, uint64_t *h, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+
+	while (db_step(db, st) == SQLITE_ROW) {
+		int nc = sqlite3_column_count(st);
+
+		for (int c = 0; c < nc; c++) {
+			int type = sqlite3_column_type(st, c);
+			unsigned char tag = (unsigned char)type;
+			int64_t v;
+			uint32_t len;
+
+			/* Type, then value: "12" the text and 12 the integer
+			 * differ, and lengths keep "ab"+"c" from "a"+"bc". */
+			seal_bytes(h, &tag, 1);
+			if (type == SQLITE_INTEGER) {
+				v = sqlite3_column_int64(st, c);
+				seal_bytes(h, &v, sizeof(v));
+			} else if (type != SQLITE_NULL) {
+				const void *p = type == SQLITE_BLOB ?
+				    sqlite3_column_blob(st, c) :
+				    (const void *)sqlite3_column_text(st, c);
+				len = (uint32_t)sqlite3_column_bytes(st, c);
+				seal_bytes(h, &len, sizeof(len));
+				if (p != NULL)
+					seal_bytes(h, p, len);
+			}
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+seal_compute(struct db *db, char out[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	seal_rows(db, &h, "SELECT key, value FROM meta WHERE key != 'seal' "
+	    "ORDER BY key");
+	seal_rows(db, &h, "SELECT id, word, count FROM words ORDER BY id");
+	seal_rows(db, &h, "SELECT id, kind, digest, source, docs, tokens, "
+	    "added FROM batches ORDER BY id");
+	seal_rows(db, &h, "SELECT id, batch, level, first_w1, last_w1, "
+	    "records FROM shards ORDER BY id");
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Databases written before the seal existed have none: accepted, and
+ * sealed by their next commit. */
+static void
+seal_check(struct db *db)
+{
+	char want[17], *have;
+
+	db_exec(db, "BEGIN");
+	have = db_meta_get(db, "seal");
+	if (have != NULL)
+		seal_compute(db, want);
+	db_exec(db, "COMMIT");
+	if (have != NULL && strcmp(have, want) != 0)
+		cli_die("%s: the database is damaged: its words, batches or "
+		    "settings no longer match the seal written with them "
+		    "(restore it from a backup, or count the corpus again)",
+		    db->path);
+	free(have);
+}
+
 void
 db_commit(struct db *db)
 {
+	char seal[17];
+
+	seal_compute(db, seal);
+	db_meta_set(db, "seal", seal);
 	db_exec(db, "COMMIT");
 	db->intx = 0;
 }
@@ -406,6 +501,7 @@ db_open(const char *path, int mode)
 		db_commit(db);
 	}
 	schema_check(db);
+	seal_check(db);
 	return db;
 }
 
