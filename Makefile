@@ -2,6 +2,8 @@
 #
 #   make            build bin/firth and bin/firth-*
 #   make check      build and run every test (bats, C unit tests, man lint)
+#   make check-hard the long hardening suites: kill -9, damaged streams,
+#                   1 GB lines, full disks (tests/hard; minutes)
 #   make demo       the whole pipeline on the bundled sample corpus
 #   make bench      throughput and peak memory on ../shared/data (long)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -41,7 +43,7 @@ build/config.mk: build-aux/deps.sh
 	@mkdir -p build
 	sh build-aux/deps.sh > $@.tmp && mv $@.tmp $@
 
-.PHONY: all check check-deps demo bench install uninstall clean
+.PHONY: all check check-hard check-deps demo bench install uninstall clean
 all: $(TOOLS) $(TEST_BIN)
 
 build/%.o: %.c
@@ -70,6 +72,9 @@ check-deps:
 # The fresh binaries come first on PATH (tests/run does that).
 check: all check-deps
 	@bash tests/run
+
+check-hard: all check-deps
+	@bash tests/hard/run
 
 demo: all
 	@bash pipelines/demo.sh

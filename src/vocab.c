@@ -374,6 +374,10 @@ count_files(char **files, int nfiles)
 		cli_die("no tokens in the input (%s): did the upstream command "
 		    "fail?", tokin_source(in));
 	tokin_digest(in, digest);
+	/* -v: where the time goes, and where a killed run was (tests/hard). */
+	if (cli_verbose > 0)
+		cli_info("counted in %.2f s; adding the batch to %s",
+		    cli_now() - t0, opt_db);
 	db_begin(db);
 	prev = db_batch_find(db, "vocab", digest);
 	if (prev >= 0 && !opt_force) {
