@@ -679,13 +679,12 @@ output(const struct glove *g, char *const *words)
 	}
 	if (opt_out != NULL) {
 		name = opt_out;
-		if ((f = fopen(opt_out, "wb")) == NULL)
-			cli_die("cannot create %s: %s", opt_out,
-			    strerror(errno));
+		/* Removed if the run fails: no half file that looks whole. */
+		f = cli_out_open(opt_out);
 	}
 	vec_write(f, name, opt_format, words, V, dim, rows, stride, 1);
 	if (f != stdout)
-		cli_fclose(f, name);
+		cli_out_close(f, name);
 	free(m);
 }
 

@@ -27,7 +27,7 @@ wait_line() {
 
 @test "refresh.sh started while another run holds the lock exits 0 and the next run loses nothing" {
 	"$refresh" -d one.db -o one.fs -m 1 a.txt b.txt > /dev/null
-	"$refresh" -d c.db -o c.fs -m 1 -t 'sleep 2' a.txt > first.log &
+	"$refresh" -d c.db -o c.fs -m 1 -t 'sleep 1' a.txt > first.log &
 	first=$!
 	wait_line first.log 'export: '
 	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 b.txt
