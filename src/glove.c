@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "linein.h"
 #include "glove.h"
 #include "stream.h"
 #include "vecio.h"
@@ -319,7 +320,9 @@ vocab_file_read(const char *path, uint32_t *nwords)
 
 	if (f == NULL)
 		cli_die("cannot open %s: %s", path, strerror(errno));
-	while ((len = getline(&line, &lcap, f)) > 0) {
+	/* Bounded lines; running out of memory is an error, not the end. */
+	while ((len = linein_get(&line, &lcap, f, path, n + 1,
+	    LINEIN_MAX)) > 0) {
 		size_t k = strcspn(line, " \t\r\n");
 		if (k == 0)
 			cli_die("%s:%zu: empty word", path, n + 1);
