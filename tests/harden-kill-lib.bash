@@ -9,12 +9,13 @@ COOC_OPTS=(-w 5 -M 2M)		# small -M: spills, merges of spill runs
 GLOVE_ITER=${GLOVE_ITER:-6}
 GLOVE_OPTS=(-T 1 --seed 1 --vector-size "${GLOVE_DIM:-10}" --iter "$GLOVE_ITER")
 
-# kill_fixtures DOCS: two corpora (the second brings new words), the
-# databases before the batch that gets killed, and the references.
+# kill_fixtures DOCS [VOCAB_B]: two corpora (the second brings new
+# words: VOCAB_B, default 40000, draws), the databases before the batch
+# that gets killed, and the references.
 kill_fixtures() {
 	local F=$BATS_FILE_TMPDIR
 	gen_corpus "$F/a.txt" "$1" 20000 1
-	gen_corpus "$F/b.txt" "$1" 40000 2
+	gen_corpus "$F/b.txt" "$1" "${2:-40000}" 2
 	# vocab: a counted; b is the batch killed.
 	firth-vocab -q -d "$F/base_v.db" "$F/a.txt"
 	cp "$F/base_v.db" "$F/ref.db"
@@ -26,7 +27,7 @@ kill_fixtures() {
 	firth-cooc -q -d "$F/ref.db" "${COOC_OPTS[@]}" "$F/b.txt"
 	firth-cooc -q -d "$F/ref.db" --export > "$F/cooc.ref"
 	# glove: a shuffled stream of the frequent words, and its vectors.
-	firth-cooc -q -d "$F/ref.db" --export --min-count 5 |
+	firth-cooc -q -d "$F/ref.db" --export --min-count "${GLOVE_MINCOUNT:-5}" |
 	    firth-shuffle -q --seed 1 > "$F/glove.fs"
 	firth-glove -q "${GLOVE_OPTS[@]}" < "$F/glove.fs" > "$F/glove.ref"
 }
@@ -81,6 +82,7 @@ kill_vocab_points() {
 			phase=committed
 		elif [ "$wal" -eq 1 ]; then
 			phase=walwrite
+			writing=$((writing + 1))
 		elif grep -q 'adding the batch' kill.err; then
 			phase=writing
 		else
@@ -101,9 +103,9 @@ kill_vocab_points() {
 		    { echo "counts differ after a kill at $delay s ($phase)"; return 1; }
 	done
 	report "firth-vocab: $n kills over ${t} ms ($mode): counting $counting," \
-	    "in the batch's transaction $writing, writing its WAL frames" \
-	    "$walwrite, committed $committed, finished $finished; temp" \
-	    "files left $left; counts lost 0"
+	    "in the batch's transaction $writing (with pages already in" \
+	    "the WAL $walwrite), committed $committed, finished $finished;" \
+	    "temp files left $left; counts lost 0"
 }
 
 # kill_cooc_points N fixed|random
