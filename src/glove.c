@@ -193,10 +193,13 @@ spool_chunk(struct recs *rs, const struct cooc_rec *r, size_t n)
 		    sizeof(*rs->zlen));
 		rs->cnt = xreallocarray(rs->cnt, rs->chcap, sizeof(*rs->cnt));
 	}
-	wr = pwrite(rs->fd, rs->zbuf, zn, rs->end);
-	if (wr != (ssize_t)zn)
-		cli_die("write error on %s: %s", rs->path,
-		    wr < 0 ? strerror(errno) : "short write (disk full?)");
+	/* A short write is retried: the retry fails with the reason
+	 * (ENOSPC, EFBIG), which the message then gives. */
+	for (size_t done = 0; done < zn; done += (size_t)wr)
+		if ((wr = pwrite(rs->fd, rs->zbuf + done, zn - done,
+		    rs->end + done)) <= 0)
+			cli_die("write error on %s: %s", rs->path,
+			    wr < 0 ? strerror(errno) : "no progress");
 	rs->off[rs->nchunks] = rs->end;
 	rs->zlen[rs->nchunks] = zn;
 	rs->cnt[rs->nchunks] = n;

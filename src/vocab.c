@@ -6,6 +6,7 @@
  * again changes nothing.  Without -d, or with --list, prints "word count"
  * lines, most frequent first (GloVe's vocab.txt).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -365,6 +366,9 @@ count_files(char **files, int nfiles)
 		uint32_t *order = vocab_by_count(v);
 		print_counts(v->words, v->counts, order, v->n);
 		free(order);
+		/* A failed write is said before a summary that looks done. */
+		if (fflush(stdout) != 0)
+			cli_die("write error on stdout: %s", strerror(errno));
 		cli_progress_done("%lld tokens, %lld documents, %u words in "
 		    "%.2f s", (long long)tokens, (long long)docs, v->n,
 		    cli_now() - t0);

@@ -25,14 +25,18 @@ EOF
 good_run() {
 	local cmd=()
 	while [ "$1" != -- ]; do cmd+=("$1"); shift; done
-	timeout 60 "${cmd[@]}" < "$2" > /dev/null 2> good.err ||
+	timeout 60 "${cmd[@]}" < "$2" > good.out 2> good.err ||
 	    { echo "undamaged $2: ${cmd[*]} failed: $(cat good.err)"; return 1; }
 }
 
 # damage_all CMD... -- FILE [XORS [STEP]]: every variant of FILE on CMD's
 # stdin must make CMD exit 1 within 10 s with a message that names it.
+# One kind of damage changes nothing: the bits that pad a deflate
+# stream's last byte, after its end code, are never read.  A copy so
+# changed may pass, if CMD's output is then byte for byte the undamaged
+# one (counted as harmless); any other success is a failure of the test.
 damage_all() {
-	local cmd=() f st bad=0 n=0 tool
+	local cmd=() f st bad=0 n=0 tool harmless=0
 	while [ "$1" != -- ]; do cmd+=("$1"); shift; done
 	shift
 	tool=${cmd[0]}
@@ -43,16 +47,18 @@ damage_all() {
 		n=$((n + 1))
 		st=0
 		timeout 10 "${cmd[@]}" < "$f" > out 2> err || st=$?
-		if [ "$st" -ne 1 ] || ! grep -q "^$tool: ." err; then
+		if [ "$st" -eq 0 ] && [[ "$f" == var/c* ]] && cmp -s out good.out; then
+			harmless=$((harmless + 1))
+		elif [ "$st" -ne 1 ] || ! grep -q "^$tool: ." err; then
 			bad=$((bad + 1))
 			if [ "$bad" -le 10 ]; then
 				echo "$f: status $st: $(head -c 300 err)"
 			fi
 		fi
 	done
-	echo "# $tool: $n damaged copies of $(basename "$1") (every ${3:-1} byte), $bad not refused" >&3
+	echo "# $tool: $n damaged copies of $(basename "$1") (every ${3:-1} byte), $bad not refused, $harmless harmless" >&3
 	if [ -n "${FIRTH_HARD_LOG:-}" ]; then
-		echo "$tool: $n damaged copies of $(basename "$1") ($(wc -c < "$1") bytes, every ${3:-1} byte, xor ${2:-ff}), $bad not refused" >> "$FIRTH_HARD_LOG"
+		echo "$tool: $n damaged copies of $(basename "$1") ($(wc -c < "$1") bytes, every ${3:-1} byte, xor ${2:-ff}), $bad not refused, $harmless harmless (deflate padding bits: same output)" >> "$FIRTH_HARD_LOG"
 	fi
 	[ "$bad" -eq 0 ]
 }

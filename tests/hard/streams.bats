@@ -2,9 +2,9 @@
 # make check-hard: damaged streams, more of them than make check tries.
 # The small streams of tests/harden-streams.bats at every byte offset for
 # every reader, each byte xor 01, 80 and ff; and streams of many frames
-# (a cooc stream of about 20 frames, a vector stream of about 10) cut at
-# every frame boundary and 2 bytes either side, and at 200 random
-# offsets, and corrupted at those places.  Every damaged copy: exit 1
+# (a cooc stream of 13 frames, a vector stream of 3) cut at every frame
+# boundary and 2 bytes either side, and at 40 random offsets, and
+# corrupted at those places.  Every damaged copy: exit 1
 # with the tool's message, no crash, no hang.
 
 bats_require_minimum_version 1.5.0
@@ -23,9 +23,9 @@ setup_file() {
 	head -n 3 "$FIRTH_TOP/tests/data/wclass/vec.txt" |
 	    firth-cat -f firth -l 1 > vec1.fs
 	# Many frames: frames hold about 1 MiB raw, 87381 cooc records.
-	gen_corpus big.txt 4000 30000 3
+	gen_corpus big.txt 1000 30000 3
 	firth-vocab -q -d big.db big.txt
-	firth-cooc -q -d big.db -w 10 big.txt
+	firth-cooc -q -d big.db -w 5 big.txt
 	firth-cooc -q -d big.db --export -l 1 > bigcooc.fs
 	awk 'BEGIN { srand(3); for (i = 0; i < 30000; i++) { printf "w%d", i;
 	    for (d = 0; d < 10; d++) printf " %.6f", rand() - 0.5; print "" } }' |
@@ -65,14 +65,15 @@ EOF
 }
 
 # damage_big CMD... -- FILE: FILE cut at, and corrupted (xor ff) at, each
-# of its places; CMD must refuse every copy.
+# of its places; CMD must refuse every copy, or (a corruption of deflate
+# padding bits only, see damage_all) give the undamaged output.
 damage_big() {
-	local cmd=() k st bad=0 n=0 tool b
+	local cmd=() k st bad=0 n=0 tool b harmless=0
 	while [ "$1" != -- ]; do cmd+=("$1"); shift; done
 	shift
 	tool=${cmd[0]}
 	good_run "${cmd[@]}" -- "$1"
-	places "$1" 200 7 > places 2> frames
+	places "$1" 40 7 > places 2> frames
 	cp "$1" copy
 	while read -r k; do
 		n=$((n + 2))
@@ -89,13 +90,15 @@ damage_big() {
 		timeout 60 "${cmd[@]}" < copy > out 2> err || st=$?
 		printf "\\x$(printf %02x "$b")" |
 		    dd of=copy bs=1 seek="$k" conv=notrunc status=none
-		if [ "$st" -ne 1 ] || ! grep -q "^$tool: ." err; then
+		if [ "$st" -eq 0 ] && cmp -s out good.out; then
+			harmless=$((harmless + 1))
+		elif [ "$st" -ne 1 ] || ! grep -q "^$tool: ." err; then
 			bad=$((bad + 1))
 			echo "byte $k corrupted: status $st: $(head -c 200 err)"
 		fi
 	done < places
 	cmp copy "$1"
-	echo "$tool: $n damaged copies of $(basename "$1") ($(wc -c < "$1") bytes, $(cat frames | tr -d '#')), $bad not refused" >> "${FIRTH_HARD_LOG:-/dev/null}"
+	echo "$tool: $n damaged copies of $(basename "$1") ($(wc -c < "$1") bytes, $(cat frames | tr -d '#'), cut and xor ff at frame edges and 40 random places), $bad not refused, $harmless harmless" >> "${FIRTH_HARD_LOG:-/dev/null}"
 	[ "$bad" -eq 0 ]
 }
 
