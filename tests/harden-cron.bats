@@ -8,11 +8,15 @@
 bats_require_minimum_version 1.5.0
 load harden-lib
 
+setup_file() {
+	gen_corpus "$BATS_FILE_TMPDIR/a.txt" 300 3000 1
+	gen_corpus "$BATS_FILE_TMPDIR/b.txt" 300 6000 2
+}
+
 setup() {
 	cd "$BATS_TEST_TMPDIR"
 	refresh="$FIRTH_TOP/pipelines/refresh.sh"
-	gen_corpus a.txt 300 3000 1
-	gen_corpus b.txt 300 6000 2
+	cp "$BATS_FILE_TMPDIR/a.txt" "$BATS_FILE_TMPDIR/b.txt" .
 }
 
 # wait_line FILE TEXT: until FILE has a line with TEXT (at most 20 s).
@@ -27,7 +31,7 @@ wait_line() {
 
 @test "refresh.sh started while another run holds the lock exits 0 and the next run loses nothing" {
 	"$refresh" -d one.db -o one.fs -m 1 a.txt b.txt > /dev/null
-	"$refresh" -d c.db -o c.fs -m 1 -t 'sleep 1' a.txt > first.log &
+	"$refresh" -d c.db -o c.fs -m 1 -t 'sleep 0.5' a.txt > first.log &
 	first=$!
 	wait_line first.log 'export: '
 	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 b.txt
@@ -43,7 +47,7 @@ wait_line() {
 
 @test "refresh.sh -w waits for the run that holds the lock, then adds its own files" {
 	"$refresh" -d one.db -o one.fs -m 1 a.txt b.txt > /dev/null
-	"$refresh" -d c.db -o c.fs -m 1 -t 'sleep 1' a.txt > first.log &
+	"$refresh" -d c.db -o c.fs -m 1 -t 'sleep 0.5' a.txt > first.log &
 	first=$!
 	wait_line first.log 'export: '
 	run --separate-stderr "$refresh" -w 60 -d c.db -o c.fs -m 1 b.txt

@@ -12,7 +12,7 @@ load harden-lib
 load harden-kill-lib
 
 setup_file() {
-	kill_fixtures 800
+	kill_fixtures 600
 }
 
 setup() {

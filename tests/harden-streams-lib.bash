@@ -29,6 +29,14 @@ good_run() {
 	    { echo "undamaged $2: ${cmd[*]} failed: $(cat good.err)"; return 1; }
 }
 
+# first_line_names TOOL: the message in err begins "TOOL: " (no grep:
+# a process less in loops of thousands).
+first_line_names() {
+	local first=
+	read -r first < err || true
+	[[ "$first" == "$1: "?* ]]
+}
+
 # damage_all CMD... -- FILE [XORS [STEP]]: every variant of FILE on CMD's
 # stdin must make CMD exit 1 within 10 s with a message that names it.
 # One kind of damage changes nothing: the bits that pad a deflate
@@ -49,7 +57,7 @@ damage_all() {
 		timeout 10 "${cmd[@]}" < "$f" > out 2> err || st=$?
 		if [ "$st" -eq 0 ] && [[ "$f" == var/c* ]] && cmp -s out good.out; then
 			harmless=$((harmless + 1))
-		elif [ "$st" -ne 1 ] || ! grep -q "^$tool: ." err; then
+		elif [ "$st" -ne 1 ] || ! first_line_names "$tool"; then
 			bad=$((bad + 1))
 			if [ "$bad" -le 10 ]; then
 				echo "$f: status $st: $(head -c 300 err)"
