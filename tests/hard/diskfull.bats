@@ -19,11 +19,12 @@ setup_file() {
 	firth-vocab -q -d base.db a.txt
 	firth-cooc -q -d base.db -w 5 a.txt
 	firth-vocab -d base.db --list > vocab.before
-	firth-cooc -q -d base.db --export > cooc.before
 	cp base.db after.db
 	firth-vocab -q -d after.db b.txt
 	firth-vocab -d after.db --list > vocab.after
+	# Before b's cooc batch: both vocabularies, a's pairs.
 	cp after.db cbase.db
+	firth-cooc -q -d cbase.db --export > cooc.before
 	firth-cooc -q -d after.db -w 5 b.txt
 	firth-cooc -q -d after.db --export > cooc.after
 }
