@@ -2,6 +2,8 @@
 #
 #   make            build bin/firth and bin/firth-*
 #   make check      build and run every test (bats, C unit tests, man lint)
+#   make check-hard the long hardening suites: kill -9, damaged streams,
+#                   1 GB lines, full disks (tests/hard; minutes)
 #   make demo       the whole pipeline on the bundled sample corpus
 #   make bench      throughput and peak memory on ../shared/data (long)
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (clang)
@@ -43,8 +45,8 @@ build/config.mk: build-aux/deps.sh
 	@mkdir -p build
 	sh build-aux/deps.sh > $@.tmp && mv $@.tmp $@
 
-.PHONY: all check check-deps demo bench install uninstall clean fuzz \
-	check-sanitize
+.PHONY: all check check-hard check-deps demo bench install uninstall clean \
+	fuzz check-sanitize
 all: $(TOOLS) $(TEST_BIN) build/tests/test_fuzz
 
 build/%.o: %.c
@@ -129,6 +131,9 @@ check-deps:
 # The fresh binaries come first on PATH (tests/run does that).
 check: all check-deps
 	@bash tests/run
+
+check-hard: all check-deps
+	@bash tests/hard/run
 
 demo: all
 	@bash pipelines/demo.sh

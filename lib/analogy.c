@@ -32,6 +32,7 @@
 #endif
 
 #include "cli.h"
+#include "linein.h"
 #include "vocab.h"
 
 #define FOLD_MAX 4096	/* longest word folded for lookup, in bytes */
@@ -178,7 +179,10 @@ qset_read(struct qset *qs, FILE *f, const char *name)
 	uint32_t lineno = 0, before = qs->n;
 	int64_t sec = -1;
 
-	while ((len = getline(&line, &cap, f)) != -1) {
+	/* linein_get, not getline: a line of 1 GB, or memory running out,
+	 * is an error, never the quiet end of the questions. */
+	while ((len = linein_get(&line, &cap, f, name, lineno + 1,
+	    LINEIN_MAX)) != -1) {
 		int nt = 0;
 
 		lineno++;

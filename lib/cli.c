@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +58,14 @@ cli_init(int argc, char **argv)
 	 * die quietly on SIGPIPE as every filter does, but clean up first.
 	 */
 	signal(SIGPIPE, on_signal);
+	/*
+	 * Past RLIMIT_FSIZE (ulimit -f) the kernel sends SIGXFSZ, whose
+	 * default kills the process with no word and leaves its temporary
+	 * files.  Ignored, the write fails with EFBIG instead, and the
+	 * tool says "File too large", cleans up and exits 1 like on any
+	 * other full disk.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void
@@ -278,6 +287,26 @@ cli_fclose(FILE *f, const char *name)
 }
 
 FILE *
+cli_out_open(const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	struct stat sb;
+
+	if (f == NULL)
+		cli_die("cannot create %s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+		cli_atexit_unlink(path);
+	return f;
+}
+
+void
+cli_out_close(FILE *f, const char *path)
+{
+	cli_fclose(f, path);
+	cli_atexit_forget(path);
+}
+
+FILE *
 cli_tmpfile(const char *tag, char **pathp)
 {
 	const char *dir = getenv("TMPDIR");
@@ -295,7 +324,15 @@ cli_tmpfile(const char *tag, char **pathp)
 	if (fd < 0)
 		cli_die("cannot create a temporary file in %s: %s "
 		    "(set TMPDIR to a writable directory)", dir, strerror(errno));
-	cli_atexit_unlink(path);
+	/*
+	 * Every user reads and writes through the stream and keeps the name
+	 * for its messages only, so the name goes at once: the file then
+	 * lives as long as it is open and no longer, and a run killed with
+	 * SIGKILL (or by the OOM killer) leaves nothing behind in $TMPDIR.
+	 * Where the file system refuses, the name is removed at exit.
+	 */
+	if (unlink(path) != 0)
+		cli_atexit_unlink(path);
 	f = fdopen(fd, "w+");
 	if (f == NULL)
 		cli_die("cannot open %s: %s", path, strerror(errno));
@@ -318,19 +355,33 @@ cli_atexit_unlink(const char *path)
 	tmp_count++;
 }
 
+/* Forget path; 1 if it was registered. */
+static int
+tmp_forget(const char *path)
+{
+	int found = 0;
+
+	for (int i = 0; i < tmp_count; i++)
+		if (tmp_paths[i] == path) {
+			tmp_paths[i] = NULL;
+			found = 1;
+		}
+	return found;
+}
+
 void
 cli_atexit_forget(const char *path)
 {
-	for (int i = 0; i < tmp_count; i++)
-		if (tmp_paths[i] == path)
-			tmp_paths[i] = NULL;
+	(void)tmp_forget(path);
 }
 
 void
 cli_tmp_remove(const char *path)
 {
-	cli_atexit_forget(path);
-	unlink(path);
+	/* Unlinked already unless registered: never unlink a name twice,
+	 * another process may have been given it since. */
+	if (tmp_forget(path))
+		unlink(path);
 }
 
 double

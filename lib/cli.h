@@ -67,10 +67,23 @@ void xfwrite(const void *p, size_t size, size_t n, FILE *f, const char *name);
 void cli_fclose(FILE *f, const char *name);
 
 /*
+ * An output file named by -o: cli_out_open creates (truncates) it, and
+ * until cli_out_close has flushed and closed it without error, every
+ * way out (cli_die, a signal) removes it, so a run that fails half way
+ * never leaves a file that looks complete (text formats have no trailer
+ * to tell).  Only a regular file is removed: -o /dev/stdout stays.
+ */
+FILE *cli_out_open(const char *path);
+void cli_out_close(FILE *f, const char *path);
+
+/*
  * Temporary files: cli_tmpfile creates a file in $TMPDIR (or /tmp), opens
- * it for reading and writing, and records its name so that it is removed
- * on exit, on cli_die and on SIGINT/SIGTERM/SIGHUP/SIGPIPE.  The returned
- * path is owned by the registry; cli_tmp_remove unlinks it early.
+ * it for reading and writing, and removes its name at once, so that it
+ * goes when it is closed or the process ends, however it ends (SIGKILL
+ * too); the path is for messages.  Where the name cannot be removed at
+ * once it is recorded and removed on exit, on cli_die and on
+ * SIGINT/SIGTERM/SIGHUP/SIGPIPE.  The returned path is owned by the
+ * registry; cli_tmp_remove is called when the file is done with.
  */
 FILE *cli_tmpfile(const char *tag, char **path);
 void cli_tmp_remove(const char *path);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "linein.h"
 
 struct conll_reader {
 	FILE *f;
@@ -127,7 +128,9 @@ conll_next(struct conll_reader *r, struct conll_sent *s)
 
 	s->n = 0;
 	s->buflen = 0;
-	while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
+	/* Bounded lines; running out of memory is an error, not the end. */
+	while ((len = linein_get(&r->line, &r->cap, r->f, r->name,
+	    (unsigned long)r->lineno + 1, LINEIN_MAX)) >= 0) {
 		r->lineno++;
 		while (len > 0 && (r->line[len - 1] == '\n' ||
 		    r->line[len - 1] == '\r'))

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -58,17 +59,41 @@ void
 db_die(struct db *db, const char *what)
 {
 	int code = sqlite3_extended_errcode(db->h);
+	int sys = sqlite3_system_errno(db->h);
 	const char *msg = sqlite3_errmsg(db->h);
 
-	if ((code & 0xff) == SQLITE_FULL)
-		cli_die("%s: %s: disk full; nothing of this batch was kept, "
-		    "free space and run again", db->path, what);
+	/*
+	 * SQLite says SQLITE_FULL only for ENOSPC; a write past ulimit -f
+	 * (EFBIG) or a quota (EDQUOT) is a bare "disk I/O error".  Name
+	 * the cause, and what it did not do: the transaction never
+	 * committed, so the database is as it was.
+	 */
+	if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR &&
+	    (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
+		cli_die("%s: %s: %s; the database is unchanged (nothing of "
+		    "this run was kept): free space and run again", db->path,
+		    what, sys != 0 ? strerror(sys) : "disk full");
+	/*
+	 * A failed write whose errno SQLite did not keep (it often does
+	 * not): under a file size limit that is the likely cause.
+	 */
+	if (code == SQLITE_IOERR_WRITE && sys == 0) {
+		struct rlimit rl;
+		int limited = getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+		    rl.rlim_cur != RLIM_INFINITY;
+		cli_die("%s: %s: a write failed (%s); the database is "
+		    "unchanged (nothing of this run was kept): free space and "
+		    "run again", db->path, what, limited ? "File too large? "
+		    "ulimit -f limits file sizes" : "disk full or failing?");
+	}
 	if ((code & 0xff) == SQLITE_BUSY)
 		cli_die("%s: %s: the database is locked by another firth "
 		    "process; try again when it has finished", db->path, what);
 	if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
 		cli_die("%s: %s: %s (not a firth corpus database, or a "
 		    "damaged one)", db->path, what, msg);
+	if ((code & 0xff) == SQLITE_IOERR && sys != 0)
+		cli_die("%s: %s: %s (%s)", db->path, what, msg, strerror(sys));
 	cli_die("%s: %s: %s", db->path, what, msg);
 }
 

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "stream.h"
 
 #define BUFSZ (1u << 20)
 
@@ -45,6 +46,7 @@ struct tokin {
 	char *carry;		/* bytes read past the last block's end */
 	size_t ncarry;
 	int skipping;		/* dropping the rest of an over-long token */
+	int atstart;		/* nothing read yet from the current file */
 };
 
 static int
@@ -70,6 +72,7 @@ input_next(struct tokin *t)
 		    errno ? strerror(errno) : "out of memory");
 	gzbuffer(t->gz, 256 * 1024);
 	t->lastbyte = -1;
+	t->atstart = 1;
 	return 1;
 }
 
@@ -95,6 +98,14 @@ input_read(struct tokin *t, unsigned char *p, size_t n)
 			    strerror(errno) : m);
 		}
 		if (got > 0) {
+			/*
+			 * A firth stream is not token text: counted, its bytes
+			 * would go into the database as words for good.
+			 */
+			if (t->atstart && stream_is_magic(p, (size_t)got))
+				cli_die("%s: a firth stream, not token text "
+				    "(firth-cat decodes it)", t->curname);
+			t->atstart = 0;
 			t->crc = crc32(t->crc, p, got);
 			t->adler = adler32(t->adler, p, got);
 			t->bytes += got;

@@ -44,6 +44,14 @@ rd_more(struct rd *r)
 	return n > 0;
 }
 
+/*
+ * The longest text row read: a word and STREAM_MAX_DIM numbers of at
+ * most 47 characters and a separator each (48 MiB).  A longer line is
+ * not a vector file; without the bound a 1 GB line would take 1 GB.
+ */
+#define VEC_MAX_LINE ((size_t)STREAM_MAX_WORD + 1 + \
+	(size_t)STREAM_MAX_DIM * 48)
+
 /* Next line without its newline (CR stripped), NUL-terminated; NULL at EOF. */
 static char *
 rd_line(struct rd *r, size_t *lenp)
@@ -56,6 +64,10 @@ rd_line(struct rd *r, size_t *lenp)
 		nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
 		if (nl != NULL)
 			break;
+		if (r->len - r->pos > VEC_MAX_LINE)
+			cli_die("%s:%llu: a line longer than %zu bytes: not a "
+			    "vector file", r->name,
+			    (unsigned long long)r->line + 1, VEC_MAX_LINE);
 		if (!rd_more(r)) {
 			if (r->pos == r->len)
 				return NULL;

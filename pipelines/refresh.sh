@@ -4,7 +4,7 @@
 # stream, and optionally retrain.
 #
 #   refresh.sh -d DB -o EXPORT [-r [-T 'TOKENIZE OPTIONS']] [-m N] [-t CMD]
-#              [-c 'COOC OPTIONS'] FILE...
+#              [-c 'COOC OPTIONS'] [-L LOCK] [-w SECONDS] FILE...
 #
 #   -d DB       corpus database (created by the first run)
 #   -o EXPORT   where the co-occurrence stream goes (replaced atomically)
@@ -16,9 +16,14 @@
 #   -t CMD      run CMD after the export (e.g. a trainer); it sees $EXPORT
 #   -c OPTS     counting options for firth-cooc (first run fixes them)
 #   -L LOCK     lock file (default DB.lock)
+#   -w SECONDS  when another run holds the lock, wait up to SECONDS for it
+#               (then fail) instead of exiting at once
 #
 # One run at a time: a second run while one holds the lock logs that and
-# exits 0.  One log line per step on stdout.  Any failing step stops the run
+# exits 0, leaving its files to the next run (give every file each time,
+# as with new/*.txt: files already counted are skipped); with -w it waits
+# and then adds its own files, so runs given different files lose none.
+# One log line per step on stdout.  Any failing step stops the run
 # with a non-zero exit.  Every step is one transaction or an atomic rename,
 # and the tools refuse an input they have already counted, so a run killed
 # at any moment (kill -9 included) leaves the database consistent and the
@@ -26,7 +31,7 @@
 set -u
 
 prog=refresh.sh
-db= export= raw=0 mincount=5 train= coocopts= tokopts= tokset=0 lock=
+db= export= raw=0 mincount=5 train= coocopts= tokopts= tokset=0 lock= wait=
 
 log() {
 	printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$prog" "$*"
@@ -38,11 +43,11 @@ fail() {
 }
 
 usage() {
-	echo "usage: $prog -d DB -o EXPORT [-r [-T OPTS]] [-m N] [-t CMD] [-c OPTS] [-L LOCK] FILE..." >&2
+	echo "usage: $prog -d DB -o EXPORT [-r [-T OPTS]] [-m N] [-t CMD] [-c OPTS] [-L LOCK] [-w SECONDS] FILE..." >&2
 	exit 2
 }
 
-while getopts d:o:rT:m:t:c:L:h opt; do
+while getopts d:o:rT:m:t:c:L:w:h opt; do
 	case $opt in
 	d) db=$OPTARG ;;
 	o) export=$OPTARG ;;
@@ -52,10 +57,16 @@ while getopts d:o:rT:m:t:c:L:h opt; do
 	t) train=$OPTARG ;;
 	c) coocopts=$OPTARG ;;
 	L) lock=$OPTARG ;;
+	w) wait=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
+case $wait in
+*[!0-9]*)
+	echo "$prog: -w: '$wait' is not a number of seconds" >&2
+	exit 2 ;;
+esac
 [ -n "$db" ] && [ -n "$export" ] && [ $# -gt 0 ] || usage
 if [ "$tokset" -eq 1 ] && [ "$raw" -eq 0 ]; then
 	echo "$prog: -T gives firth-tokenize options, so it needs -r" >&2
@@ -68,8 +79,13 @@ command -v flock > /dev/null || fail "flock(1) not found (util-linux)"
 # drops it when the process dies, however it dies.
 exec 9>> "$lock" || fail "cannot open lock file $lock"
 if ! flock -n 9; then
-	log "another refresh holds $lock; nothing done"
-	exit 0
+	if [ -z "$wait" ]; then
+		log "another refresh holds $lock; nothing done"
+		exit 0
+	fi
+	log "another refresh holds $lock; waiting up to $wait s"
+	flock -w "$wait" 9 ||
+	    fail "another refresh still holds $lock after $wait s; nothing done"
 fi
 log "start: $# file(s) into $db"
 

@@ -1508,6 +1508,20 @@ count_files(char **files, int nfiles)
 	if (st.tokens == 0)
 		cli_die("no tokens in the input (%s): did the upstream command "
 		    "fail?", tokin_source(in));
+	/*
+	 * Words the vocabulary lacks mean firth-vocab has not taken this
+	 * input yet (it was forgotten, or is running at the same time).
+	 * Recorded now, the batch would stand as counted without those
+	 * words' pairs, and the same input given again after firth-vocab
+	 * would be refused as already counted: the pairs lost for good.
+	 * So nothing is recorded, unless --force says to count the rest.
+	 */
+	if (st.unknown > 0 && !opt_force)
+		cli_die("%lld of %lld tokens are not in the database's "
+		    "vocabulary; nothing was counted: run firth-vocab -d %s on "
+		    "this input first, then this again (--force counts the "
+		    "other tokens without them)", (long long)st.unknown,
+		    (long long)st.tokens, opt_db);
 	if (st.unknown > 0)
 		cli_warn("%lld of %lld tokens are not in the database's "
 		    "vocabulary (not counted; run firth-vocab -d %s on this "

@@ -21,6 +21,7 @@
 
 #include "analogy.h"
 #include "cli.h"
+#include "linein.h"
 #include "stream.h"
 #include "pca.h"
 #include "simil.h"
@@ -354,7 +355,9 @@ pairs_read(struct pairs *p, FILE *f, const char *name)
 	ssize_t len;
 	unsigned long lineno = 0;
 
-	while ((len = getline(&line, &cap, f)) != -1) {
+	/* Bounded lines; running out of memory is an error, not the end. */
+	while ((len = linein_get(&line, &cap, f, name, lineno + 1,
+	    LINEIN_MAX)) != -1) {
 		int nt = 0;
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' ||
@@ -569,7 +572,8 @@ cmd_neighbours(char **words, int nwords)
 		char *line = NULL, *tok[4];
 		size_t cap = 0;
 		unsigned long lineno = 0;
-		while (getline(&line, &cap, stdin) != -1) {
+		while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
+		    LINEIN_MAX) != -1) {
 			int nt = 0;
 			lineno++;
 			for (char *s = strtok(line, " \t\r\n"); s != NULL &&
@@ -741,7 +745,8 @@ cmd_plot(char **words, int nwords)
 		char *line = NULL, *tok[3];
 		size_t cap = 0;
 		unsigned long lineno = 0;
-		while (getline(&line, &cap, stdin) != -1) {
+		while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
+		    LINEIN_MAX) != -1) {
 			int nt = 0;
 			lineno++;
 			for (char *s = strtok(line, " \t\r\n"); s != NULL &&

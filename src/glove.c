@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "linein.h"
 #include "glove.h"
 #include "stream.h"
 #include "vecio.h"
@@ -192,10 +193,13 @@ spool_chunk(struct recs *rs, const struct cooc_rec *r, size_t n)
 		    sizeof(*rs->zlen));
 		rs->cnt = xreallocarray(rs->cnt, rs->chcap, sizeof(*rs->cnt));
 	}
-	wr = pwrite(rs->fd, rs->zbuf, zn, rs->end);
-	if (wr != (ssize_t)zn)
-		cli_die("write error on %s: %s", rs->path,
-		    wr < 0 ? strerror(errno) : "short write (disk full?)");
+	/* A short write is retried: the retry fails with the reason
+	 * (ENOSPC, EFBIG), which the message then gives. */
+	for (size_t done = 0; done < zn; done += (size_t)wr)
+		if ((wr = pwrite(rs->fd, rs->zbuf + done, zn - done,
+		    rs->end + done)) <= 0)
+			cli_die("write error on %s: %s", rs->path,
+			    wr < 0 ? strerror(errno) : "no progress");
 	rs->off[rs->nchunks] = rs->end;
 	rs->zlen[rs->nchunks] = zn;
 	rs->cnt[rs->nchunks] = n;
@@ -319,7 +323,9 @@ vocab_file_read(const char *path, uint32_t *nwords)
 
 	if (f == NULL)
 		cli_die("cannot open %s: %s", path, strerror(errno));
-	while ((len = getline(&line, &lcap, f)) > 0) {
+	/* Bounded lines; running out of memory is an error, not the end. */
+	while ((len = linein_get(&line, &lcap, f, path, n + 1,
+	    LINEIN_MAX)) > 0) {
 		size_t k = strcspn(line, " \t\r\n");
 		if (k == 0)
 			cli_die("%s:%zu: empty word", path, n + 1);
@@ -679,13 +685,12 @@ output(const struct glove *g, char *const *words)
 	}
 	if (opt_out != NULL) {
 		name = opt_out;
-		if ((f = fopen(opt_out, "wb")) == NULL)
-			cli_die("cannot create %s: %s", opt_out,
-			    strerror(errno));
+		/* Removed if the run fails: no half file that looks whole. */
+		f = cli_out_open(opt_out);
 	}
 	vec_write(f, name, opt_format, words, V, dim, rows, stride, 1);
 	if (f != stdout)
-		cli_fclose(f, name);
+		cli_out_close(f, name);
 	free(m);
 }
 

@@ -673,14 +673,13 @@ write_vectors(const struct train *tr)
 		m = sum;
 	}
 	if (opt_out != NULL) {
-		if ((f = fopen(opt_out, "wb")) == NULL)
-			cli_die("cannot create %s: %s", opt_out,
-			    strerror(errno));
+		/* Removed if the run fails: no half file that looks whole. */
+		f = cli_out_open(opt_out);
 		name = opt_out;
 	}
 	vec_write(f, name, opt_format, tr->words, tr->cf.n, tr->cf.d, m, s, 1);
 	if (f != stdout)
-		cli_fclose(f, name);
+		cli_out_close(f, name);
 	free(sum);
 }
 

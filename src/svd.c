@@ -260,12 +260,13 @@ run(void)
 	rsvd_run(m, &o, &res);
 	t2 = cli_now();
 	vectors_make(&res, h->nwords);
-	if (opt_out != NULL && (out = fopen(opt_out, "wb")) == NULL)
-		cli_die("cannot create %s: %s", opt_out, strerror(errno));
+	/* -o: removed if the run fails, no half file that looks whole. */
+	if (opt_out != NULL)
+		out = cli_out_open(opt_out);
 	vec_write(out, opt_out ? opt_out : "stdout", opt_format, h->words,
 	    h->nwords, res.k, res.U, res.k, 1);
 	if (opt_out != NULL)
-		cli_fclose(out, opt_out);
+		cli_out_close(out, opt_out);
 	cli_progress_done("%u words x %u dims; %llu cells, %llu nonzero "
 	    "(%s%s); read %.1f s, svd %.1f s (%d passes), total %.1f s, "
 	    "peak %s", h->nwords, res.k, (unsigned long long)smat_cells(m),

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "stream.h"
 #include "tokenize.h"
 
 #define READSZ (256 * 1024)
@@ -99,9 +100,14 @@ tokenize_input(struct tokenizer *t, const char *name, unsigned char *buf,
 	gzFile gz = input_open(name);
 	const struct tok_stats *st = tokenize_stats(t);
 	const char *shown = strcmp(name, "-") == 0 ? "stdin" : name;
-	int n, errnum;
+	int n, errnum, first = 1;
 
 	while ((n = gzread(gz, buf, READSZ)) > 0) {
+		/* Binary firth data is not text to tokenize. */
+		if (first && stream_is_magic(buf, (size_t)n))
+			cli_die("%s: a firth stream, not text (firth-cat "
+			    "decodes it)", shown);
+		first = 0;
 		tokenize_feed(t, buf, n);
 		cli_progress("%llu documents, %llu tokens, %.1f MB/s",
 		    (unsigned long long)st->docs,

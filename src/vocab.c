@@ -6,6 +6,7 @@
  * again changes nothing.  Without -d, or with --list, prints "word count"
  * lines, most frequent first (GloVe's vocab.txt).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -365,6 +366,9 @@ count_files(char **files, int nfiles)
 		uint32_t *order = vocab_by_count(v);
 		print_counts(v->words, v->counts, order, v->n);
 		free(order);
+		/* A failed write is said before a summary that looks done. */
+		if (fflush(stdout) != 0)
+			cli_die("write error on stdout: %s", strerror(errno));
 		cli_progress_done("%lld tokens, %lld documents, %u words in "
 		    "%.2f s", (long long)tokens, (long long)docs, v->n,
 		    cli_now() - t0);
@@ -374,6 +378,10 @@ count_files(char **files, int nfiles)
 		cli_die("no tokens in the input (%s): did the upstream command "
 		    "fail?", tokin_source(in));
 	tokin_digest(in, digest);
+	/* -v: where the time goes, and where a killed run was (tests/hard). */
+	if (cli_verbose > 0)
+		cli_info("counted in %.2f s; adding the batch to %s",
+		    cli_now() - t0, opt_db);
 	db_begin(db);
 	prev = db_batch_find(db, "vocab", digest);
 	if (prev >= 0 && !opt_force) {

@@ -231,9 +231,21 @@ b a 2.5" ]
 	[ "$stderr" = "firth-cooc: t.db: earlier batches were counted with 'context=window window=3 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none gaps=keep'; this one with 'context=window window=5 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none gaps=keep'. Counts with other settings do not add up: use the same options, or a new database" ]
 }
 
-@test "firth-cooc warns about tokens the vocabulary has not seen" {
+@test "firth-cooc refuses tokens the vocabulary has not seen, and records nothing" {
 	printf 'a zz b\n' > u.txt
 	run --separate-stderr firth-cooc -d t.db u.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-cooc: 1 of 3 tokens are not in the database's vocabulary; nothing was counted: run firth-vocab -d t.db on this input first, then this again (--force counts the other tokens without them)" ]
+	[ "$(sqlite3 t.db "SELECT count(*) FROM batches WHERE kind = 'cooc'")" = 0 ]
+	# After firth-vocab the same input counts in full.
+	firth-vocab -q -d t.db u.txt
+	run --separate-stderr firth-cooc -d t.db u.txt
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-cooc --force counts the known tokens and warns about the others" {
+	printf 'a zz b\n' > u.txt
+	run --separate-stderr firth-cooc -d t.db --force u.txt
 	[ "$status" -eq 0 ]
 	[ "${stderr_lines[0]}" = "firth-cooc: 1 of 3 tokens are not in the database's vocabulary (not counted; run firth-vocab -d t.db on this input first)" ]
 }

@@ -156,11 +156,12 @@ sorted_records() {
 	# Half the input, then a writer that holds the pipe open.
 	sh -c 'head -c 2500000 "$1"; exec sleep 60' sh "$d/in.fs" > "$d/fifo" &
 	feeder=$!
+	# The spill file is open (its name is removed at once: cli_tmpfile).
 	for i in $(seq 100); do
-		[ -n "$(ls -A "$TMPDIR")" ] && break
+		ls -l /proc/$pid/fd | grep -q "$TMPDIR/firth-shuffle" && break
 		sleep 0.1
 	done
-	[ -n "$(ls -A "$TMPDIR")" ]
+	ls -l /proc/$pid/fd | grep -q "$TMPDIR/firth-shuffle"
 	sleep 0.2
 	kill -INT "$pid"
 	rc=0
