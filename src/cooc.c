@@ -2416,12 +2416,23 @@ struct recin {
 	char buf[REC_MAXLINE + 2];
 };
 
+/*
+ * Standard input spooled for --import's second pass.  cli_tmpfile's file
+ * has no name (it is unlinked at once, so a killed run leaves nothing),
+ * so the passes read it through its descriptor, rewound.
+ */
+static const char *import_spool;
+static int import_spool_fd = -1;
+
 static void
 recin_open(struct recin *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
 	r->name = path;
+	if (path == import_spool && lseek(import_spool_fd, 0, SEEK_SET) != 0)
+		cli_die("%s: cannot rewind: %s", path, strerror(errno));
 	r->gz = strcmp(path, "-") == 0 ? gzdopen(dup(0), "rb") :
+	    path == import_spool ? gzdopen(dup(import_spool_fd), "rb") :
 	    gzopen(path, "rb");
 	if (r->gz == NULL)
 		cli_die("cannot open %s: %s", path, strerror(errno));
@@ -2658,10 +2669,11 @@ import_records(char **files, int nfiles)
 					cli_die("write error on %s: %s", spool,
 					    strerror(errno));
 			recin_close(&r);
-			if (fclose(t) != 0)
+			if (fflush(t) != 0 || ferror(t))
 				cli_die("write error on %s: %s (is $TMPDIR "
 				    "full?)", spool, strerror(errno));
-			files[f] = spool;
+			import_spool = files[f] = spool;
+			import_spool_fd = fileno(t);
 		}
 	}
 	db = target_open(tnew, cleanup);
