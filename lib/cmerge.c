@@ -145,32 +145,48 @@ cmerge_vocab_free(struct cmerge_vocab *cv)
  */
 #define DIGIT 11
 
+/*
+ * One stable counting pass on the key bits [lo, lo + bits) from src to
+ * dst.  Returns 0, moving nothing, when skip_one is set and every record
+ * falls in one bucket.
+ */
+static int
+radix_pass(const struct shard_rec *src, struct shard_rec *dst, size_t n,
+    int lo, int bits, int skip_one)
+{
+	size_t count[1u << DIGIT];
+	uint64_t mask = (1ULL << bits) - 1;
+	size_t sum = 0, c;
+
+	memset(count, 0, sizeof(size_t) << bits);
+	for (size_t i = 0; i < n; i++)
+		count[(src[i].key >> lo) & mask]++;
+	if (skip_one && n > 0 && count[(src[0].key >> lo) & mask] == n)
+		return 0;
+	for (size_t b = 0; b <= mask; b++) {
+		c = count[b];
+		count[b] = sum;
+		sum += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[count[(src[i].key >> lo) & mask]++] = src[i];
+	return 1;
+}
+
 struct shard_rec *
 cmerge_sort(struct shard_rec *a, struct shard_rec *tmp, size_t n,
     const int (*fields)[2], int nfields)
 {
-	size_t count[1u << DIGIT];
 	struct shard_rec *src = a, *dst = tmp, *t;
 
 	for (int f = 0; f < nfields; f++) {
 		for (int lo = fields[f][0]; lo < fields[f][1]; lo += DIGIT) {
 			int bits = fields[f][1] - lo < DIGIT ?
 			    fields[f][1] - lo : DIGIT;
-			uint64_t mask = (1ULL << bits) - 1;
-			size_t sum = 0, c;
 
-			memset(count, 0, sizeof(size_t) << bits);
-			for (size_t i = 0; i < n; i++)
-				count[(src[i].key >> lo) & mask]++;
-			if (n > 0 && count[(src[0].key >> lo) & mask] == n)
-				continue;	/* one bucket: nothing moves */
-			for (size_t b = 0; b <= mask; b++) {
-				c = count[b];
-				count[b] = sum;
-				sum += c;
-			}
-			for (size_t i = 0; i < n; i++)
-				dst[count[(src[i].key >> lo) & mask]++] = src[i];
+			/* One bucket holding everything: nothing moves. */
+			if (!radix_pass(src, dst, n, lo, bits, 1))
+				continue;
 			t = src;
 			src = dst;
 			dst = t;
@@ -184,7 +200,6 @@ static void
 row_sort(struct shard_rec *row, struct shard_rec *scratch, size_t n,
     int bits)
 {
-	size_t count[1u << DIGIT];
 	struct shard_rec *src = row, *dst = scratch, *t;
 
 	if (n < 32) {
@@ -199,20 +214,8 @@ row_sort(struct shard_rec *row, struct shard_rec *scratch, size_t n,
 		return;
 	}
 	for (int lo = 0; lo < bits; lo += DIGIT) {
-		int b = bits - lo < DIGIT ? bits - lo : DIGIT;
-		uint64_t mask = (1ULL << b) - 1;
-		size_t sum = 0, c;
-
-		memset(count, 0, sizeof(size_t) << b);
-		for (size_t i = 0; i < n; i++)
-			count[(src[i].key >> lo) & mask]++;
-		for (size_t k = 0; k <= mask; k++) {
-			c = count[k];
-			count[k] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i].key >> lo) & mask]++] = src[i];
+		radix_pass(src, dst, n, lo, bits - lo < DIGIT ? bits - lo :
+		    DIGIT, 0);
 		t = src;
 		src = dst;
 		dst = t;
