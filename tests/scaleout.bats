@@ -7,21 +7,7 @@
 
 bats_require_minimum_version 1.5.0
 
-# The Zipf-like corpus of tests/merge.bats: N documents over about V words.
-gen() {
-	awk -v n="$1" -v V="$2" -v x="$3" 'BEGIN {
-	    for (d = 0; d < n; d++) {
-		if (d % 37 == 5) print "";
-		x = (x * 16807) % 2147483647; len = 3 + int(x / 2147483647 * 40);
-		line = "";
-		for (i = 0; i < len; i++) {
-			x = (x * 16807) % 2147483647;
-			w = int(exp(x / 2147483647 * log(V)));
-			line = line (i ? " " : "") "w" w;
-		}
-		print line;
-	    } }'
-}
+load zipf-corpus
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
