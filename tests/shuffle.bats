@@ -157,7 +157,7 @@ sorted_records() {
 	sh -c 'head -c 2500000 "$1"; exec sleep 60' sh "$d/in.fs" > "$d/fifo" &
 	feeder=$!
 	# The spill file is open (its name is removed at once: cli_tmpfile).
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		ls -l /proc/$pid/fd | grep -q "$TMPDIR/firth-shuffle" && break
 		sleep 0.1
 	done
