@@ -158,7 +158,10 @@ sorted_records() {
 	feeder=$!
 	# The spill file is open (its name is removed at once: cli_tmpfile).
 	for i in $(seq 600); do
-		ls -l /proc/$pid/fd | grep -q "$TMPDIR/firth-shuffle" && break
+		ls -l /proc/$pid/fd 2> /dev/null |
+		    grep -q "$TMPDIR/firth-shuffle" && break
+		kill -0 "$pid" 2> /dev/null ||
+		    { echo "firth-shuffle ended early: $(cat "$d/err")"; false; }
 		sleep 0.1
 	done
 	ls -l /proc/$pid/fd | grep -q "$TMPDIR/firth-shuffle"
