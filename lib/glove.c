@@ -46,6 +46,7 @@
 #endif
 
 #include "cli.h"
+#include "le.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "glove checkpoints are little-endian; this host is not"
@@ -446,39 +447,9 @@ glove_check_finite(const struct glove *g)
 }
 
 static void
-put32(unsigned char *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
-
-static void
 putf64(unsigned char *p, double v)
 {
 	memcpy(p, &v, 8);
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
 }
 
 static double

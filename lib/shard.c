@@ -54,22 +54,9 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "le.h"
 
 static const unsigned char shard_magic[4] = { 'F', 'S', 'H', 'D' };
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 static uint64_t
 gcd64(uint64_t a, uint64_t b)

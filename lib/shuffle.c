@@ -31,6 +31,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "le.h"
 #include "rng.h"
 
 #define SPILL_BLOCK (64u << 10)	/* record bytes per spill block */
@@ -81,20 +82,6 @@ struct shuffle {
 	unsigned char *out;	/* records on their way to emit */
 	size_t outlen, outcap;
 };
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 /* Bytes of the record at p, of which avail are there; 0 if it overruns. */
 static size_t

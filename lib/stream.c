@@ -68,6 +68,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "le.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "firth streams are little-endian; this host is not (add byte swaps)"
@@ -84,46 +85,6 @@ static const unsigned char magic[STREAM_MAGIC_LEN] =
 
 enum { FRAME_VOCAB = 'V', FRAME_RECORDS = 'R', FRAME_END = 'E' };
 enum { METHOD_STORED = 0, METHOD_DEFLATE = 1 };
-
-static void
-put16(unsigned char *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
-}
-
-static uint32_t
-get16(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 const char *
 stream_kind_name(int kind)
