@@ -307,6 +307,47 @@ cli_out_close(FILE *f, const char *path)
 }
 
 FILE *
+cli_replace_open(const char *path, char **tmpp)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = xmalloc(n);
+	mode_t mask;
+	FILE *f;
+	int fd;
+
+	snprintf(tmp, n, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0)
+		cli_die("cannot create a file beside %s: %s", path,
+		    strerror(errno));
+	cli_atexit_unlink(tmp);
+	/* mkstemp makes the file 0600; give it what creat(2) would
+	 * (0666 less the umask). */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || (f = fdopen(fd, "wb")) == NULL)
+		cli_die("cannot create %s: %s", tmp, strerror(errno));
+	*tmpp = tmp;
+	return f;
+}
+
+void
+cli_replace_commit(FILE *f, char *tmp, const char *path)
+{
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+		int e = errno;
+		fclose(f);
+		cli_die("write error on %s: %s", tmp, strerror(e));
+	}
+	if (fclose(f) != 0)
+		cli_die("write error on %s: %s", tmp, strerror(errno));
+	if (rename(tmp, path) != 0)
+		cli_die("cannot rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+	cli_atexit_forget(tmp);
+	free(tmp);
+}
+
+FILE *
 cli_tmpfile(const char *tag, char **pathp)
 {
 	const char *dir = getenv("TMPDIR");

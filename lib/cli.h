@@ -77,6 +77,16 @@ FILE *cli_out_open(const char *path);
 void cli_out_close(FILE *f, const char *path);
 
 /*
+ * A file replaced whole or not at all (checkpoints, models): cli_replace_open
+ * creates PATH.tmpXXXXXX beside PATH (same file system, so rename(2) is
+ * atomic), with the mode a new file would get, removed on every way out;
+ * cli_replace_commit flushes, fsyncs and closes it, renames it over PATH
+ * and frees *tmp.  Until then PATH keeps its old contents.
+ */
+FILE *cli_replace_open(const char *path, char **tmp);
+void cli_replace_commit(FILE *f, char *tmp, const char *path);
+
+/*
  * Temporary files: cli_tmpfile creates a file in $TMPDIR (or /tmp), opens
  * it for reading and writing, and removes its name at once, so that it
  * goes when it is closed or the process ends, however it ends (SIGKILL

@@ -481,11 +481,10 @@ glove_save(const struct glove *g, const struct glove_state *st,
     const char *path)
 {
 	unsigned char head[CKPT_HEAD], tail[4];
-	size_t nfloat = 2 * g->nparam, plen = strlen(path) + 16;
-	char *tmp = xmalloc(plen);
+	size_t nfloat = 2 * g->nparam;
+	char *tmp;
 	uLong crc;
 	FILE *f;
-	int fd;
 
 	memset(head, 0, sizeof(head));
 	memcpy(head, ckpt_magic, 8);
@@ -509,28 +508,11 @@ glove_save(const struct glove *g, const struct glove_state *st,
 	crc = crc_update(crc, g->mem, nfloat * sizeof(float));
 	put32(tail, (uint32_t)crc);
 
-	/* Beside the target, so rename(2) is atomic (same file system). */
-	snprintf(tmp, plen, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		cli_die("cannot create a checkpoint beside %s: %s", path,
-		    strerror(errno));
-	cli_atexit_unlink(tmp);
-	f = fdopen(fd, "wb");
-	if (f == NULL)
-		cli_die("%s: %s", tmp, strerror(errno));
+	f = cli_replace_open(path, &tmp);
 	xfwrite(head, 1, sizeof(head), f, tmp);
 	xfwrite(g->mem, sizeof(float), nfloat, f, tmp);
 	xfwrite(tail, 1, 4, f, tmp);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		cli_die("write error on %s: %s", tmp, strerror(errno));
-	if (fclose(f) != 0)
-		cli_die("write error on %s: %s", tmp, strerror(errno));
-	if (rename(tmp, path) != 0)
-		cli_die("cannot rename %s to %s: %s", tmp, path,
-		    strerror(errno));
-	cli_atexit_forget(tmp);
-	free(tmp);
+	cli_replace_commit(f, tmp, path);
 }
 
 static void

@@ -386,22 +386,10 @@ put_str(FILE *f, const char *s, uLong *crc)
 static void
 model_save(const struct model *md, const char *path)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = xmalloc(n);
 	uLong crc = crc32(0, NULL, 0);
-	FILE *f;
+	char *tmp;
+	FILE *f = cli_replace_open(path, &tmp);
 
-	snprintf(tmp, n, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		cli_die("cannot create %s: %s", tmp, strerror(errno));
-	cli_atexit_unlink(tmp);
-	/* mkstemp makes the file 0600; a model is as readable as any
-	 * file the user creates (0666 less the umask). */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || (f = fdopen(fd, "wb")) == NULL)
-		cli_die("cannot create %s: %s", tmp, strerror(errno));
 	put_bytes(f, MODEL_MAGIC, 8, &crc);
 	put_u32(f, MODEL_VERSION, &crc);
 	put_u32(f, md->m, &crc);
@@ -427,13 +415,7 @@ model_save(const struct model *md, const char *path)
 	    &crc);
 	put_bytes(f, md->net.params, md->net.nparams * sizeof(float), &crc);
 	put_u32(f, (uint32_t)crc, &crc);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0)
-		cli_die("write error on %s: %s", tmp, strerror(errno));
-	if (rename(tmp, path) != 0)
-		cli_die("cannot rename %s to %s: %s", tmp, path,
-		    strerror(errno));
-	cli_atexit_forget(tmp);
-	free(tmp);
+	cli_replace_commit(f, tmp, path);
 }
 
 struct mreader {
