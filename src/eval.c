@@ -500,6 +500,18 @@ cmd_similarity(char **files, int nfiles)
 /* ---- neighbours ---- */
 
 /* Answer one query of 1 or 3 words; returns 0 if a word is unknown. */
+/* Split line at blanks into at most max fields; their count. */
+static int
+line_fields(char *line, char **tok, int max)
+{
+	int n = 0;
+
+	for (char *s = strtok(line, " \t\r\n"); s != NULL && n < max;
+	    s = strtok(NULL, " \t\r\n"))
+		tok[n++] = s;
+	return n;
+}
+
 static int
 neighbours_one(const struct emb *e, char **w, int nw, uint32_t *idx,
     double *score)
@@ -574,11 +586,8 @@ cmd_neighbours(char **words, int nwords)
 		unsigned long lineno = 0;
 		while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
 		    LINEIN_MAX) != -1) {
-			int nt = 0;
+			int nt = line_fields(line, tok, 4);
 			lineno++;
-			for (char *s = strtok(line, " \t\r\n"); s != NULL &&
-			    nt < 4; s = strtok(NULL, " \t\r\n"))
-				tok[nt++] = s;
 			if (nt == 0)
 				continue;
 			if (nt != 1 && nt != 3) {
@@ -747,11 +756,8 @@ cmd_plot(char **words, int nwords)
 		unsigned long lineno = 0;
 		while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
 		    LINEIN_MAX) != -1) {
-			int nt = 0;
+			int nt = line_fields(line, tok, 3);
 			lineno++;
-			for (char *s = strtok(line, " \t\r\n"); s != NULL &&
-			    nt < 3; s = strtok(NULL, " \t\r\n"))
-				tok[nt++] = s;
 			if (nt == 1)
 				plot_point(&p, e, tok[0]);
 			else if (nt == 2)
