@@ -17,7 +17,14 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
+PKG_CONFIG ?= pkg-config
+# -march=native by default, for speed on the machine that runs the tools;
+# make PORTABLE=1 builds for any machine of the architecture.
+ifeq ($(PORTABLE),1)
+ARCH ?=
+else
 ARCH ?= -march=native
+endif
 OPT ?= -O3 -g
 CFLAGS ?= $(OPT) $(ARCH)
 SANITIZE ?=
@@ -33,10 +40,16 @@ TEST_SRC := $(sort $(wildcard tests/c/*.c))
 TEST_BIN := $(TEST_SRC:tests/c/%.c=build/tests/%)
 MAN := $(sort $(wildcard man/man*/*.[157]))
 
-# Flags for the libraries come from pkg-config through build-aux/deps.sh,
-# which also installs missing Debian packages (see README).
+# Flags for the libraries come from $(PKG_CONFIG) through build-aux/deps.sh.
+# Plain make only builds: a missing package stops it with the apt-get line
+# to run.  The README's two set-up commands (make demo, make check, and the
+# other check targets) may install what is missing, as root, saying what.
 .DEFAULT_GOAL := all
 NODEPS := $(filter clean distclean,$(MAKECMDGOALS))
+ifneq ($(filter demo check check-hard check-sanitize check-deps,$(MAKECMDGOALS)),)
+export FIRTH_INSTALL_DEPS := 1
+endif
+export PKG_CONFIG
 ifeq ($(NODEPS),)
 include build/config.mk
 endif
