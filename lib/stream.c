@@ -68,6 +68,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "glovecooc.h"
 #include "le.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -619,6 +620,11 @@ looks_like(const unsigned char *b, size_t n)
 			printable++;
 	if (printable == n)
 		return "text, not a firth stream";
+	if (glovecooc_sniff(b, n))
+		return "not a firth stream (bad magic); if it is GloVe's "
+		    "binary co-occurrence file (cooccurrence.shuf.bin), give "
+		    "its vocab.txt: firth-cat --vocab vocab.txt -f firth FILE "
+		    "> cooc.fs";
 	return "not a firth stream (bad magic)";
 }
 

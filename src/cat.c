@@ -3,8 +3,10 @@
  * line, for people and for tools that read text; convert word vectors
  * between formats.
  *
- * Reads streams (or, with -f, vectors in any format) from FILEs or stdin;
- * writes text (or vectors in the -f format) to stdout.
+ * Reads streams (or, with -f, vectors in any format; with --vocab,
+ * GloVe's binary co-occurrence records) from FILEs or stdin; writes text
+ * (or vectors in the -f format, or with --vocab -f firth a firth
+ * co-occurrence stream) to stdout.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,16 +14,20 @@
 #include <string.h>
 
 #include "cli.h"
+#include "glovecooc.h"
 #include "stream.h"
 #include "vecio.h"
 
 static int opt_header, opt_ids, opt_format, opt_level = STREAM_LEVEL_AUTO;
+static const char *opt_vocab;	/* --vocab: input is GloVe's records */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: firth-cat [-Hnqv] [-f FORMAT] [-l LEVEL] [FILE...]\n"
+	    "       firth-cat --vocab VOCAB [-Hnqv] [-f firth] [-l LEVEL] "
+	    "[FILE...]\n"
 	    "Decode firth streams to text, one record per line.\n"
 	    "  -H, --header        print the header of each stream instead "
 	    "of its records\n"
@@ -30,6 +36,11 @@ usage(FILE *f)
 	    "                      firth, glove, word2vec, word2vec-binary\n"
 	    "  -l, --level N       zlib level for -f firth, 0..9 or auto: 0 into a\n"
 	    "                      pipe, 1 into a file (default auto)\n"
+	    "      --vocab VOCAB   input is GloVe's binary co-occurrence "
+	    "records\n"
+	    "                      (cooccurrence.shuf.bin), ids into GloVe's "
+	    "VOCAB;\n"
+	    "                      with -f firth, write them as a firth stream\n"
 	    "  -q, --quiet, -v, --verbose, -h, --help, --version\n");
 }
 
@@ -103,7 +114,15 @@ cat_one(FILE *f, const char *name)
 {
 	struct stream_reader *r;
 	struct vecset *vs;
+	FILE *g = NULL;
+	pthread_t t;
 
+	if (opt_vocab != NULL && opt_format == VEC_FIRTH) {
+		glovecooc_convert(f, name, opt_vocab, stdout, opt_level);
+		return;
+	}
+	if (opt_vocab != NULL)
+		f = g = glovecooc_open(f, name, opt_vocab, &t);
 	if (opt_format != 0) {
 		vs = vec_read(f, name, VEC_AUTO);
 		vec_write(stdout, "stdout", opt_format, vs->words, vs->n,
@@ -119,6 +138,8 @@ cat_one(FILE *f, const char *name)
 	else
 		cat_vectors(r);
 	stream_rclose(r);
+	if (g != NULL)
+		glovecooc_close(g, t);
 }
 
 int
@@ -129,6 +150,7 @@ main(int argc, char **argv)
 		{ "ids", no_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "level", required_argument, NULL, 'l' },
+		{ "vocab", required_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -145,6 +167,7 @@ main(int argc, char **argv)
 		case 'f': opt_format = vec_format_parse(optarg); break;
 		case 'l': opt_level = stream_parse_level(optarg);
 			break;
+		case 'U': opt_vocab = optarg; break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
@@ -155,6 +178,10 @@ main(int argc, char **argv)
 	}
 	if (opt_format != 0 && opt_header)
 		cli_usage_die("-H and -f do not go together");
+	if (opt_vocab != NULL && opt_format != 0 && opt_format != VEC_FIRTH)
+		cli_usage_die("--vocab reads co-occurrence records, and of "
+		    "the -f formats only firth holds them (glove and word2vec "
+		    "are for vectors)");
 	if (optind == argc)
 		cat_one(stdin, "stdin");
 	for (int i = optind; i < argc; i++) {
