@@ -345,9 +345,14 @@ phrase_count(struct db *db, struct tokin *in, int pass, uint64_t mem,
 	{
 		/* Another firth-phrase may have added words since we read
 		 * them: the new ids would clash.  Rare; say so. */
-		struct vocab *now = phrase_db_words(db, pass);
-		int changed = now->n != nold;
-		vocab_free(now);
+		sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM "
+		    "phrase_words WHERE pass = ?1");
+		int changed;
+
+		sqlite3_bind_int(st, 1, pass);
+		changed = db_step(db, st) != SQLITE_ROW ||
+		    sqlite3_column_int64(st, 0) != nold;
+		sqlite3_finalize(st);
 		if (changed) {
 			db_rollback(db);
 			cli_die("%s: another firth-phrase --count added to pass "

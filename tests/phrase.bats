@@ -139,6 +139,28 @@ new" ]
 	grep -qx '1 2 2' small.dump
 }
 
+@test "counts summed over more runs than one merge takes (16) stay exact" {
+	# 17 batches of one line each against the same lines in one batch.
+	for i in $(seq 1 17); do echo "w$i new york w$((i + 1))"; done > all.txt
+	for i in $(seq 1 17); do
+		sed -n "${i}p" all.txt | firth-phrase -q -d many.db --count
+	done
+	firth-phrase -q -d one.db --count all.txt
+	firth-phrase -d one.db --dump | LC_ALL=C sort > one.dump
+	firth-phrase -d many.db --dump | LC_ALL=C sort > many.dump
+	cmp one.dump many.dump
+	grep -qx 'new york 17' many.dump
+	# 400000 distinct pairs spill 17 runs under -M 1M: merged in rounds.
+	seq 1 600000 | paste -d ' ' - - - > big.txt
+	run --separate-stderr firth-phrase -v -d small.db -M 1M --count big.txt
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"spilled run 17 of "* ]]
+	firth-phrase -q -d large.db --count big.txt
+	firth-phrase -d small.db --dump > small.dump
+	firth-phrase -d large.db --dump | cmp - small.dump
+	[ "$(grep -c ' .* ' small.dump)" = 400000 ]
+}
+
 @test "firth-phrase refuses a batch counted twice and changes nothing" {
 	firth-phrase -q -d a.db --count t.txt
 	firth-phrase -d a.db --dump > before
