@@ -187,6 +187,46 @@ seal_rows(struct db *db, uint64_t *h, const char *sql)
 	sqlite3_finalize(st);
 }
 
+/*
+ * firth-phrase's counts (firth-phrase(1), firth-db(5)): made by its first
+ * --count, not with the schema above, so that a database made before them
+ * takes them too; sealed when present.  Bigram blobs, like shard blobs,
+ * carry their own checksums and stay out of the seal.
+ */
+const char db_phrase_sql[] =
+    "CREATE TABLE IF NOT EXISTS phrase_words("
+    " pass INTEGER NOT NULL,"
+    " id INTEGER NOT NULL,"
+    " word TEXT NOT NULL,"
+    " count INTEGER NOT NULL CHECK (count >= 0),"
+    " PRIMARY KEY (pass, id),"
+    " UNIQUE (pass, word));"
+    "CREATE TABLE IF NOT EXISTS phrase_bigrams("
+    " id INTEGER PRIMARY KEY,"
+    " batch INTEGER NOT NULL REFERENCES batches(id),"
+    " pass INTEGER NOT NULL,"
+    " first_w1 INTEGER NOT NULL,"
+    " last_w1 INTEGER NOT NULL,"
+    " records INTEGER NOT NULL,"
+    " data BLOB NOT NULL,"
+    " checksum INTEGER NOT NULL);";
+
+static void
+seal_phrase(struct db *db, uint64_t *h)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM sqlite_schema "
+	    "WHERE type = 'table' AND name = 'phrase_words'");
+	int has = db_step(db, st) == SQLITE_ROW;
+
+	sqlite3_finalize(st);
+	if (!has)
+		return;
+	seal_rows(db, h, "SELECT pass, id, word, count FROM phrase_words "
+	    "ORDER BY pass, id");
+	seal_rows(db, h, "SELECT id, batch, pass, first_w1, last_w1, records "
+	    "FROM phrase_bigrams ORDER BY id");
+}
+
 static void
 seal_compute(struct db *db, char out[17])
 {
@@ -199,6 +239,7 @@ seal_compute(struct db *db, char out[17])
 	    "added FROM batches ORDER BY id");
 	seal_rows(db, &h, "SELECT id, batch, level, first_w1, last_w1, "
 	    "records FROM shards ORDER BY id");
+	seal_phrase(db, &h);
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 

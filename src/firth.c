@@ -16,6 +16,7 @@ static const struct {
 	const char *name, *what;
 } tools[] = {
 	{ "tokenize", "Unicode text to token text, one document per line" },
+	{ "phrase", "join phrases (new_york) in token text, counts in the db" },
 	{ "vocab", "count words into a corpus database, or list them" },
 	{ "cooc", "count co-occurrences into the database; export a stream" },
 	{ "shuffle", "shuffle a record stream out of core" },
