@@ -545,3 +545,57 @@ bats_answer(const struct emb *e, struct bats *b, int method,
 	for (uint32_t r = 0; r < b->n; r++)
 		answer_learnt(e, &b->rel[r], method, o);
 }
+
+int
+bats_looks_like(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	int fields = -1;
+	unsigned long lineno = 0;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return 1;
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	/* Bounded lines: a file too long to peek at is not read later. */
+	while (fields < 0 && linein_get(&line, &cap, f, path, ++lineno,
+	    LINEIN_MAX) != -1) {
+		char *s = line + strspn(line, " \t\r\n");
+		if (*s == '\0' || *s == '#' || *s == ':') {
+			if (*s == ':')
+				fields = 4;	/* a Google section header */
+			continue;
+		}
+		for (fields = 0; *s != '\0'; fields++) {
+			s += strcspn(s, " \t\r\n");
+			s += strspn(s, " \t\r\n");
+		}
+	}
+	free(line);
+	fclose(f);
+	return fields == 2;
+}
+
+int
+bats_method_parse(const char *s)
+{
+	static const struct {
+		const char *name;
+		int method;
+	} m[] = {
+		{ "add", BATS_ADD }, { "3cosadd", BATS_ADD },
+		{ "mul", BATS_MUL }, { "3cosmul", BATS_MUL },
+		{ "avg", BATS_AVG }, { "3cosavg", BATS_AVG },
+		{ "lrcos", BATS_LRCOS },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (strcmp(s, m[i].name) == 0)
+			return m[i].method;
+	cli_usage_die("--method: '%s' is not add, mul, avg or lrcos", s);
+}

@@ -55,6 +55,11 @@ void bats_free(struct bats *b);
  */
 void bats_read(struct bats *b, const char *path);
 const char *bats_family_name(int family);
+/* "add" or "3cosadd", "mul", "avg", "lrcos": BATS_*; others die (usage). */
+int bats_method_parse(const char *s);
+/* Is path a directory, or a file whose first line has two fields (BATS)
+ * rather than four words or a ": section" (Google's questions)? */
+int bats_looks_like(const char *path);
 
 /*
  * Answer every relation by method; sets each relation's correct, seen

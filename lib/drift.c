@@ -21,6 +21,7 @@
 #include "align.h"
 #include "cli.h"
 #include "knn.h"
+#include "uwidth.h"
 #include "vocab.h"
 
 /* Shared words in A's order; the rest of each side as new or dropped. */
@@ -113,19 +114,28 @@ drift_neighbours(const struct drift *dr, const float *u, uint32_t d)
 }
 
 struct drift *
+drift_new(const struct vecset *a, const struct vecset *b)
+{
+	struct drift *dr = xcalloc(1, sizeof(*dr));
+
+	if (a->dim != b->dim)
+		cli_die("the vectors have %u and %u dimensions; they can be "
+		    "compared or aligned only in the same dimension", a->dim,
+		    b->dim);
+	drift_match(dr, a, b);
+	if (dr->m < 2)
+		cli_die("the two sets share %u word%s; at least 2 are needed",
+		    dr->m, dr->m == 1 ? "" : "s");
+	return dr;
+}
+
+struct drift *
 drift_compute(const struct vecset *a, const struct vecset *b, uint32_t k,
     uint32_t nq)
 {
-	struct drift *dr = xcalloc(1, sizeof(*dr));
+	struct drift *dr = drift_new(a, b);
 	const uint32_t d = a->dim;
 
-	if (a->dim != b->dim)
-		cli_die("the vectors have %u and %u dimensions; drift compares "
-		    "vectors of the same dimension", a->dim, b->dim);
-	drift_match(dr, a, b);
-	if (dr->m < 2)
-		cli_die("the two sets share %u words; drift needs at least 2",
-		    dr->m);
 	dr->k = k < dr->m - 1 ? k : dr->m - 1;
 	dr->nq = nq > 0 && nq < dr->m ? nq : dr->m;
 
@@ -172,6 +182,44 @@ drift_compute(const struct vecset *a, const struct vecset *b, uint32_t k,
 	return dr;
 }
 
+double
+drift_align(const struct drift *dr, const struct vecset *a, struct vecset *b)
+{
+	const uint32_t d = b->dim, m = dr->m;
+	/* x[m][d] B's rows of the shared words, y[m][d] A's. */
+	float *x = xreallocarray(NULL, (size_t)m * d, sizeof(float));
+	float *y = xreallocarray(NULL, (size_t)m * d, sizeof(float));
+	double *r = xreallocarray(NULL, (size_t)d * d, sizeof(double));
+	double mc = 0;
+
+	for (uint32_t i = 0; i < m; i++) {
+		memcpy(x + (size_t)i * d, b->v + (size_t)dr->w[i].b * d,
+		    d * sizeof(float));
+		memcpy(y + (size_t)i * d, a->v + (size_t)dr->w[i].a * d,
+		    d * sizeof(float));
+	}
+	int info = align_procrustes(x, y, m, d, r);
+	if (info != 0)
+		cli_die("LAPACKE_dgesvd failed (info %d) on %u shared words",
+		    info, m);
+	align_apply(b->v, b->n, d, r);
+	for (uint32_t i = 0; i < m; i++) {
+		const float *bx = b->v + (size_t)dr->w[i].b * d;
+		const float *ay = y + (size_t)i * d;
+		double sxy = 0, sxx = 0, syy = 0;
+		for (uint32_t j = 0; j < d; j++) {
+			sxy += (double)bx[j] * ay[j];
+			sxx += (double)bx[j] * bx[j];
+			syy += (double)ay[j] * ay[j];
+		}
+		mc += sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
+	}
+	free(x);
+	free(y);
+	free(r);
+	return mc / m;
+}
+
 void
 drift_free(struct drift *dr)
 {
@@ -183,4 +231,156 @@ drift_free(struct drift *dr)
 	free(dr->nbr_a);
 	free(dr->nbr_b);
 	free(dr);
+}
+
+/* ---- the report ---- */
+
+/* Frequency buckets by rank in A: 1-1000, 1001-10000, ... */
+#define DRIFT_NBUCKET 4
+static const uint32_t bucket_hi[DRIFT_NBUCKET] = { 1000, 10000, 100000,
+    UINT32_MAX };
+
+static int
+bucket_of(uint32_t rank)
+{
+	int k = 0;
+
+	while (rank > bucket_hi[k])
+		k++;
+	return k;
+}
+
+/* "1-1000", ..., "100001-", "all" (k == DRIFT_NBUCKET). */
+static void
+bucket_label(int k, char *buf, size_t len)
+{
+	if (k == DRIFT_NBUCKET)
+		snprintf(buf, len, "all");
+	else if (k == DRIFT_NBUCKET - 1)
+		snprintf(buf, len, "%u-", bucket_hi[k - 1] + 1);
+	else
+		snprintf(buf, len, "%u-%u", k == 0 ? 1 : bucket_hi[k - 1] + 1,
+		    bucket_hi[k]);
+}
+
+/* Order of words by cosine with themselves, lowest first, then rank. */
+static const struct drift *sort_dr;
+
+static int
+moved_cmp(const void *x, const void *y)
+{
+	const struct drift_word *a = &sort_dr->w[*(const uint32_t *)x];
+	const struct drift_word *b = &sort_dr->w[*(const uint32_t *)y];
+
+	if (a->cos != b->cos)
+		return a->cos < b->cos ? -1 : 1;
+	return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* Up to 3 of word i's neighbours in one side, comma-separated. */
+static void
+nbr_list(FILE *f, const struct drift *dr, const struct vecset *a,
+    const uint32_t *nbr, uint32_t i)
+{
+	for (uint32_t j = 0; j < dr->k && j < 3; j++) {
+		uint32_t w = nbr[(size_t)i * dr->k + j];
+		if (w != UINT32_MAX)
+			fprintf(f, "%s%s", j ? "," : "", a->words[dr->w[w].a]);
+	}
+}
+
+static void
+word_list(FILE *f, const char *what, const uint32_t *rows, uint32_t n,
+    const struct vecset *vs)
+{
+	fprintf(f, "%s %u", what, n);
+	for (uint32_t i = 0; i < n && i < 10; i++)
+		fprintf(f, "%s%s", i ? " " : ": ", vs->words[rows[i]]);
+	if (n > 10)
+		fprintf(f, " ...");
+	fputc('\n', f);
+}
+
+void
+drift_print(FILE *f, const struct drift *dr, const struct vecset *a,
+    const struct vecset *b, const char *na, const char *nb, int tsv,
+    uint32_t nmoved)
+{
+	double ov[DRIFT_NBUCKET + 1] = { 0 }, cs[DRIFT_NBUCKET + 1] = { 0 };
+	uint32_t cnt[DRIFT_NBUCKET + 1] = { 0 };
+	uint32_t *order = xreallocarray(NULL, dr->nq, sizeof(uint32_t));
+	char label[40];
+
+	for (uint32_t i = 0; i < dr->nq; i++) {
+		int k = bucket_of(dr->w[i].a + 1);
+		for (int t = 0; t < 2; t++, k = DRIFT_NBUCKET) {
+			ov[k] += dr->w[i].overlap;
+			cs[k] += dr->w[i].cos;
+			cnt[k]++;
+		}
+		order[i] = i;
+	}
+	sort_dr = dr;
+	qsort(order, dr->nq, sizeof(uint32_t), moved_cmp);
+	if (nmoved > dr->nq)
+		nmoved = dr->nq;
+	if (tsv) {
+		fprintf(f, "kind\tword\trank_a\trank_b\twords\tcosine\t"
+		    "overlap\n");
+		for (int k = 0; k <= DRIFT_NBUCKET; k++) {
+			if (cnt[k] == 0)
+				continue;
+			bucket_label(k, label, sizeof(label));
+			fprintf(f, "bucket\t%s\tNA\tNA\t%u\t%.6f\t%.6f\n",
+			    label, cnt[k], cs[k] / cnt[k], ov[k] / cnt[k]);
+		}
+		for (uint32_t i = 0; i < dr->m; i++) {
+			fprintf(f, "word\t%s\t%u\t%u\t1\t%.6f\t",
+			    a->words[dr->w[i].a], dr->w[i].a + 1,
+			    dr->w[i].b + 1, dr->w[i].cos);
+			if (i < dr->nq)
+				fprintf(f, "%.6f\n", dr->w[i].overlap);
+			else
+				fprintf(f, "NA\n");
+		}
+		for (uint32_t i = 0; i < dr->nnew; i++)
+			fprintf(f, "new\t%s\tNA\t%u\t1\tNA\tNA\n",
+			    b->words[dr->fresh[i]], dr->fresh[i] + 1);
+		for (uint32_t i = 0; i < dr->ndropped; i++)
+			fprintf(f, "dropped\t%s\t%u\tNA\t1\tNA\tNA\n",
+			    a->words[dr->dropped[i]], dr->dropped[i] + 1);
+		free(order);
+		return;
+	}
+	fprintf(f, "drift from %s (%u words) to %s (%u words), %u "
+	    "dimensions\n", na, a->n, nb, b->n, a->dim);
+	fprintf(f, "%u shared words; top-%u neighbours among them compared "
+	    "for the %u most frequent\n\n", dr->m, dr->k, dr->nq);
+	fprintf(f, "%-18s %7s %9s %9s\n", "frequency rank", "words",
+	    "overlap", "cosine");
+	for (int k = 0; k <= DRIFT_NBUCKET; k++) {
+		if (cnt[k] == 0)
+			continue;
+		bucket_label(k, label, sizeof(label));
+		fprintf(f, "%-18s %7u %9.3f %9.3f\n", label, cnt[k],
+		    ov[k] / cnt[k], cs[k] / cnt[k]);
+	}
+	fprintf(f, "\nmost moved (lowest cosine with itself after "
+	    "alignment):\n");
+	fprintf(f, "%-20s %7s %7s %7s  %s\n", "word", "rank", "cosine",
+	    "overlap", "neighbours before -> after");
+	for (uint32_t j = 0; j < nmoved; j++) {
+		uint32_t i = order[j];
+		uwidth_pad(f, a->words[dr->w[i].a], 20);
+		fprintf(f, " %7u %7.3f %7.3f  ", dr->w[i].a + 1, dr->w[i].cos,
+		    dr->w[i].overlap);
+		nbr_list(f, dr, a, dr->nbr_a, i);
+		fprintf(f, " -> ");
+		nbr_list(f, dr, a, dr->nbr_b, i);
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+	word_list(f, "new", dr->fresh, dr->nnew, b);
+	word_list(f, "dropped", dr->dropped, dr->ndropped, a);
+	free(order);
 }

@@ -10,6 +10,7 @@
 #define FIRTH_DRIFT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vecio.h"
 
@@ -33,6 +34,12 @@ struct drift {
 };
 
 /*
+ * Match the words of A and B by their bytes: w[m] (rows only), fresh,
+ * dropped.  Dies when the dimensions differ or fewer than 2 words are
+ * shared.
+ */
+struct drift *drift_new(const struct vecset *a, const struct vecset *b);
+/*
  * Compare A and B (the same dimension; words matched by their bytes).
  * The neighbours of the first nq shared words (0: all) are searched
  * among all the shared words, in each set.  Dies on a dimension
@@ -41,5 +48,22 @@ struct drift {
 struct drift *drift_compute(const struct vecset *a, const struct vecset *b,
     uint32_t k, uint32_t nq);
 void drift_free(struct drift *d);
+/*
+ * Rotate every row of b (raw vectors, in place) by the orthogonal
+ * Procrustes fit of b's shared words onto a's (dr from drift_new(a,
+ * b)); returns the mean cosine of a shared word with its vector in a.
+ */
+double drift_align(const struct drift *dr, const struct vecset *a,
+    struct vecset *b);
+/*
+ * The report: mean overlap and cosine by frequency bucket (rank in A
+ * 1-1000, 1001-10000, 10001-100000, beyond) and overall; the nmoved
+ * queried words least like themselves, with three neighbours before and
+ * after; the new and dropped words, most frequent first.  A text table,
+ * or with tsv one row per bucket, shared word, new and dropped word.
+ */
+void drift_print(FILE *f, const struct drift *dr, const struct vecset *a,
+    const struct vecset *b, const char *na, const char *nb, int tsv,
+    uint32_t nmoved);
 
 #endif

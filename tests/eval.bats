@@ -57,7 +57,7 @@ same_answers() {	# same_answers "EVAL OPTS" "REF OPTS" QUESTIONS
 @test "firth-eval refuses an unknown command with a usage error" {
 	run --separate-stderr firth-eval frobnicate
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "firth-eval: 'frobnicate' is not a command: analogy, similarity, neighbours, plot or convert" ]
+	[ "${stderr_lines[0]}" = "firth-eval: 'frobnicate' is not a command: analogy, similarity, neighbours, similar, plot, convert, align or drift" ]
 }
 
 @test "firth-eval refuses a bad --restrict value" {
