@@ -355,7 +355,8 @@ drift_print(FILE *f, const struct drift *dr, const struct vecset *a,
 	fprintf(f, "drift from %s (%u words) to %s (%u words), %u "
 	    "dimensions\n", na, a->n, nb, b->n, a->dim);
 	fprintf(f, "%u shared words; top-%u neighbours among them compared "
-	    "for the %u most frequent\n\n", dr->m, dr->k, dr->nq);
+	    "for the %u most frequent\n(frequency: row order in %s)\n\n",
+	    dr->m, dr->k, dr->nq, na);
 	fprintf(f, "%-18s %7s %9s %9s\n", "frequency rank", "words",
 	    "overlap", "cosine");
 	for (int k = 0; k <= DRIFT_NBUCKET; k++) {
