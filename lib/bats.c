@@ -314,61 +314,113 @@ sigmoid(double z)
 	return z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z));
 }
 
-/* Gradient of LRCos's objective at (w, bias) into g[d], *gb. */
+/*
+ * Gradient of LRCos's objective at v = (w[d], bias) into g[d + 1]:
+ * z = X w + bias, r = sigmoid(z) - y, g = (X^T r + w, sum r).
+ * x[n][d] in double; z and r are scratch [n].
+ */
 static void
-logreg_grad(const float *x, const unsigned char *y, uint32_t n, uint32_t d,
-    const double *w, double bias, double *g, double *gb)
+logreg_grad(const double *x, const unsigned char *y, uint32_t n, uint32_t d,
+    const double *v, double *g, double *z)
 {
-	for (uint32_t k = 0; k < d; k++)
-		g[k] = w[k];
-	*gb = 0;
+	double gb = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		z[i] = v[d];
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, x,
+	    (int)d, v, 1, 1.0, z, 1);
 	for (uint32_t i = 0; i < n; i++) {
-		const float *xi = x + (size_t)i * d;
-		double z = bias;
-		for (uint32_t k = 0; k < d; k++)
-			z += w[k] * xi[k];
-		double r = sigmoid(z) - y[i];
-		for (uint32_t k = 0; k < d; k++)
-			g[k] += r * xi[k];
-		*gb += r;
+		z[i] = sigmoid(z[i]) - y[i];
+		gb += z[i];
 	}
+	for (uint32_t k = 0; k < d; k++)
+		g[k] = v[k];
+	cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, x, (int)d,
+	    z, 1, 1.0, g, 1);
+	g[d] = gb;
+}
+
+/*
+ * Largest eigenvalue of A^T A, A = [X 1] (n x (d+1)), by power
+ * iteration: the loss's curvature is at most a quarter of it.
+ */
+static double
+logreg_lmax(const double *x, uint32_t n, uint32_t d, double *t, double *z)
+{
+	double lam = 0;
+
+	for (uint32_t k = 0; k <= d; k++)
+		t[k] = 1;
+	for (int it = 0; it < 50; it++) {
+		double s = 0;
+		for (uint32_t i = 0; i < n; i++)
+			z[i] = t[d];
+		cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0,
+		    x, (int)d, t, 1, 1.0, z, 1);
+		cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, x,
+		    (int)d, z, 1, 0.0, t, 1);
+		t[d] = 0;
+		for (uint32_t i = 0; i < n; i++)
+			t[d] += z[i];
+		for (uint32_t k = 0; k <= d; k++)
+			s += t[k] * t[k];
+		lam = sqrt(s);
+		if (!(lam > 0))
+			return 0;
+		for (uint32_t k = 0; k <= d; k++)
+			t[k] /= lam;
+	}
+	return lam;
 }
 
 void
-bats_logreg(const float *x, const unsigned char *y, uint32_t n, uint32_t d,
+bats_logreg(const float *xf, const unsigned char *y, uint32_t n, uint32_t d,
     double *w, double *bias)
 {
+	double *x = xreallocarray(NULL, (size_t)n * d + 1, sizeof(double));
 	double *v = xcalloc(d + 1, sizeof(double));	/* lookahead point */
+	double *cur = xcalloc(d + 1, sizeof(double));	/* (w, bias) */
 	double *g = xcalloc(d + 1, sizeof(double));
-	double L = 1, gn;
+	double *z = xcalloc(n + 1, sizeof(double));
 
-	/* Step 1/L: the loss's curvature is at most |x|^2 / 4 a row. */
 	for (size_t i = 0; i < (size_t)n * d; i++)
-		L += x[i] * (double)x[i] / 4;
-	L += n / 4.0;		/* the bias's constant input */
-	memset(w, 0, d * sizeof(double));
-	*bias = 0;
-	for (int it = 1; it <= 5000; it++) {
-		logreg_grad(x, y, n, d, v, v[d], g, &g[d]);
-		gn = 0;
+		x[i] = xf[i];
+	/*
+	 * Step 1/L with L = 1 + lmax / 4 (20 % spare for the power
+	 * iteration's estimate from below); momentum for a strongly convex
+	 * objective, mu = 1 (the penalty; the bias is not penalised, but the
+	 * loss curves along it).
+	 */
+	double L = 1 + 1.2 * logreg_lmax(x, n, d, g, z) / 4;
+	double q = sqrt(L), mom = (q - 1) / (q + 1);
+	for (int it = 0; it < 20000; it++) {
+		double gn = 0;
+		logreg_grad(x, y, n, d, v, g, z);
 		for (uint32_t k = 0; k <= d; k++)
 			gn += g[k] * g[k];
-		if (gn < 1e-20)
+		if (gn < 1e-18)
 			break;
-		/* Nesterov: step from v, then look ahead by it/(it+3). */
+		if (!(gn < 1e30)) {	/* L was too small: start again */
+			L *= 4;
+			q = sqrt(L);
+			mom = (q - 1) / (q + 1);
+			memset(v, 0, (d + 1) * sizeof(double));
+			memset(cur, 0, (d + 1) * sizeof(double));
+			continue;
+		}
 		for (uint32_t k = 0; k <= d; k++) {
 			double nw = v[k] - g[k] / L;
-			double mom = (double)it / (it + 3);
-			double old = k < d ? w[k] : *bias;
-			v[k] = nw + mom * (nw - old);
-			if (k < d)
-				w[k] = nw;
-			else
-				*bias = nw;
+			v[k] = nw + mom * (nw - cur[k]);
+			cur[k] = nw;
 		}
 	}
+	memcpy(w, v, d * sizeof(double));
+	*bias = v[d];
+	free(x);
 	free(v);
+	free(cur);
 	free(g);
+	free(z);
 }
 
 /* Queries of one relation's pair j: unit offset query or classifier. */
