@@ -841,3 +841,14 @@ emb_nearest(const struct emb *e, int64_t a, int64_t b, int64_t c, uint32_t k,
 	free(s);
 	return got;
 }
+
+void
+qset_print_answers(FILE *f, const struct emb *e, const struct qset *qs)
+{
+	for (uint32_t i = 0; i < qs->n; i++) {
+		const struct question *q = &qs->q[i];
+		fprintf(f, "%s %s %s %s -> %s%s\n", q->w[0], q->w[1], q->w[2],
+		    q->w[3], !q->seen ? "(unknown words)" : q->pred < 0 ?
+		    "(none)" : e->words[q->pred], q->correct ? " ok" : "");
+	}
+}

@@ -108,6 +108,10 @@ int analogy_syntactic(const char *section);
 void analogy_answer(const struct emb *e, struct qset *qs,
     const struct analogy_opts *o);
 
+/* Each question and its answer, "a b c d -> answer[ ok]", a line each
+ * (firth-eval --verbose; the format analogy_ref prints). */
+void qset_print_answers(FILE *f, const struct emb *e, const struct qset *qs);
+
 /*
  * The k best answers to one query by 3CosAdd (a, b, c given; a may be -1
  * for plain neighbours of b: then c must be -1 too).  Excludes the query

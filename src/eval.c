@@ -19,12 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
 #include "analogy.h"
+#include "bats.h"
 #include "cli.h"
+#include "drift.h"
 #include "linein.h"
 #include "stream.h"
-#include "pca.h"
+#include "plot.h"
 #include "simil.h"
+#include "similar.h"
+#include "uwidth.h"
 #include "vecio.h"
 
 enum { OUT_TABLE, OUT_TSV, OUT_JSON };
@@ -36,7 +41,7 @@ static int opt_out = OUT_TABLE, opt_preset = PRESET_NONE, opt_pairs;
 static int opt_fold = -1, opt_zero, opt_method = ANALOGY_ADD;
 static int64_t opt_restrict = -1;
 static double opt_eps = 0.001;
-static uint32_t opt_k = 10;
+static uint32_t opt_k = 10, opt_queries = 10000;
 
 static void
 usage(FILE *f)
@@ -47,6 +52,9 @@ usage(FILE *f)
 	    "       firth-eval [options] neighbours [WORD...]\n"
 	    "       firth-eval [options] plot [WORD...]\n"
 	    "       firth-eval [options] convert -f FORMAT\n"
+	    "       firth-eval [options] similar [WORD... [-WORD...]]\n"
+	    "       firth-eval [options] align PREVIOUS\n"
+	    "       firth-eval [options] drift A B\n"
 	    "Evaluate word vectors (read from -v FILE or stdin, any format).\n"
 	    "  -v, --vectors FILE      the vectors (default stdin)\n"
 	    "  -F, --input-format FMT  auto (default), firth, glove, word2vec,"
@@ -55,14 +63,19 @@ usage(FILE *f)
 	    "  -r, --restrict N        search only the first N words (0: all)\n"
 	    "  -i, --ignore-case       fold ASCII case of questions and words\n"
 	    "  -c, --case              match case exactly (the default)\n"
-	    "  -m, --method M          add (3CosAdd, default) or mul (3CosMul)\n"
+	    "  -m, --method M          add (3CosAdd, default), mul (3CosMul),\n"
+	    "                          avg (3CosAvg) or lrcos (LRCos; BATS)\n"
 	    "  -e, --epsilon E         3CosMul's epsilon (default 0.001)\n"
 	    "  -z, --zero-unknown      count unknown questions wrong, score "
 	    "unknown pairs 0\n"
 	    "  -k, --count N           neighbours per query (default 10)\n"
 	    "  -P, --pairs             plot: words on the command line are "
 	    "pairs\n"
-	    "  -f, --format FMT        convert: output format\n"
+	    "  -N, --queries N         drift: compare the neighbours of the N "
+	    "most\n"
+	    "                          frequent shared words (default 10000, "
+	    "0: all)\n"
+	    "  -f, --format FMT        convert, align: output format\n"
 	    "  -l, --level N           convert: zlib level for firth output\n"
 	    "  -t, --tsv               tab-separated output\n"
 	    "  -j, --json              JSON output\n"
@@ -94,6 +107,19 @@ json_num(double x)
 		printf("%.6f", x);
 	else
 		fputs("null", stdout);
+}
+
+/* A number in a column: " %w.pf" or " -" in a table, "\t%.6f" or
+ * "\tNA" in TSV. */
+static void
+cell(double x, int w, int prec)
+{
+	if (opt_out == OUT_TSV)
+		printf(isfinite(x) ? "\t%.6f" : "\tNA", x);
+	else if (isfinite(x))
+		printf(" %*.*f", w, prec, x);
+	else
+		printf(" %*s", w, "-");
 }
 
 static const char *
@@ -129,19 +155,19 @@ close_input(FILE *f, const char *name)
 		cli_die("error closing %s: %s", name, strerror(errno));
 }
 
+/* Vectors from path ("-" or NULL: stdin), in -F's format. */
 static struct vecset *
-vectors_load(void)
+vectors_load_from(const char *path)
 {
 	struct vecset *vs;
 	const char *name = "stdin";
 	FILE *f = stdin;
 	double t0 = cli_now();
 
-	if (opt_vectors != NULL && strcmp(opt_vectors, "-") != 0) {
-		if ((f = fopen(opt_vectors, "rb")) == NULL)
-			cli_die("cannot open %s: %s", opt_vectors,
-			    strerror(errno));
-		name = opt_vectors;
+	if (path != NULL && strcmp(path, "-") != 0) {
+		if ((f = fopen(path, "rb")) == NULL)
+			cli_die("cannot open %s: %s", path, strerror(errno));
+		name = path;
 	}
 	vs = vec_read(f, name, opt_informat);
 	close_input(f, name);
@@ -151,6 +177,12 @@ vectors_load(void)
 		cli_info("%s: %u vectors of %u dimensions read in %.2f s", name,
 		    vs->n, vs->dim, cli_now() - t0);
 	return vs;
+}
+
+static struct vecset *
+vectors_load(void)
+{
+	return vectors_load_from(opt_vectors);
 }
 
 /* ---- analogy ---- */
@@ -168,7 +200,8 @@ tally_print(const char *name, const char *kind, const struct tally *t,
 
 	switch (opt_out) {
 	case OUT_TABLE:
-		printf("%-28s %8llu %8llu %8llu ", name,
+		uwidth_pad(stdout, name, 28);
+		printf(" %8llu %8llu %8llu ",
 		    (unsigned long long)t->correct,
 		    (unsigned long long)t->seen,
 		    (unsigned long long)t->total);
@@ -182,18 +215,13 @@ tally_print(const char *name, const char *kind, const struct tally *t,
 			printf(" %9s\n", "-");
 		break;
 	case OUT_TSV:
-		printf("%s\t%s\t%llu\t%llu\t%llu\t", name, kind,
+		printf("%s\t%s\t%llu\t%llu\t%llu", name, kind,
 		    (unsigned long long)t->correct,
 		    (unsigned long long)t->seen,
 		    (unsigned long long)t->total);
-		if (isfinite(acc))
-			printf("%.6f\t", acc);
-		else
-			printf("NA\t");
-		if (isfinite(cov))
-			printf("%.6f\n", cov);
-		else
-			printf("NA\n");
+		cell(acc, 0, 0);
+		cell(cov, 0, 0);
+		putchar('\n');
 		break;
 	case OUT_JSON:
 		printf("%s{\"name\": ", first ? "" : ", ");
@@ -211,12 +239,100 @@ tally_print(const char *name, const char *kind, const struct tally *t,
 	}
 }
 
+static const char *preset_names[] = { "none", "glove", "word2vec",
+    "gensim" };
+
 static const char *
 preset_name(void)
 {
-	static const char *names[] = { "none", "glove", "word2vec", "gensim" };
+	return preset_names[opt_preset];
+}
 
-	return names[opt_preset];
+static const char *
+method_name(int method)
+{
+	static const char *names[] = { "3CosAdd", "3CosMul", "3CosAvg",
+	    "LRCos" };
+
+	return names[method];
+}
+
+static void
+tally_add(struct tally *to, uint64_t correct, uint64_t seen, uint64_t total)
+{
+	to->correct += correct;
+	to->seen += seen;
+	to->total += total;
+}
+
+/* The report's first lines: what was measured and the column heads. */
+static void
+report_head(const struct emb *e, int method, const char *first,
+    const struct analogy_opts *o)
+{
+	switch (opt_out) {
+	case OUT_TABLE:
+		printf("%s over %u words of %u dimensions, case %s, preset "
+		    "%s%s\n", method_name(method), e->n, e->dim, e->fold ?
+		    "folded" : "as is", preset_name(), o->unknown_wrong ?
+		    ", unknown questions counted wrong" : "");
+		uwidth_pad(stdout, first, 28);
+		printf(" %8s %8s %8s %9s %9s\n", "correct", "seen", "total",
+		    "accuracy", "coverage");
+		break;
+	case OUT_TSV:
+		printf("%s\tkind\tcorrect\tseen\ttotal\taccuracy\t"
+		    "coverage\n", first);
+		break;
+	case OUT_JSON:
+		printf("{\"method\": \"%s\", \"words\": %u, \"dim\": %u, "
+		    "\"case\": \"%s\", \"preset\": \"%s\", \"%ss\": [",
+		    method_name(method), e->n, e->dim, e->fold ? "folded" :
+		    "as is", preset_name(), first);
+		break;
+	}
+}
+
+/* The summary rows after the report's rows: JSON keys, or lines. */
+static void
+report_sums(const char *const *names, const struct tally *sums, int n)
+{
+	if (opt_out == OUT_JSON)
+		putchar(']');
+	for (int i = 0; i < n; i++) {
+		if (opt_out == OUT_JSON)
+			printf(", \"%s\": ", names[i]);
+		tally_print(names[i], "summary", &sums[i], 1);
+	}
+	if (opt_out == OUT_JSON)
+		printf("}\n");
+}
+
+/* BATS: a line per relation, then per family read, then the total. */
+static void
+bats_report(const struct emb *e, const struct bats *b,
+    const struct analogy_opts *o, int method)
+{
+	struct tally fam[BATS_NFAMILY + 1] = { { 0 } }, sums[BATS_NFAMILY + 1];
+	const char *names[BATS_NFAMILY + 1];
+	int ns = 0;
+
+	report_head(e, method, "relation", o);
+	for (uint32_t r = 0; r < b->n; r++) {
+		const struct bats_rel *rel = &b->rel[r];
+		struct tally t = { rel->correct, rel->seen, rel->total };
+		tally_add(&fam[rel->family], t.correct, t.seen, t.total);
+		tally_add(&fam[BATS_NFAMILY], t.correct, t.seen, t.total);
+		tally_print(rel->name, bats_family_name(rel->family), &t,
+		    r == 0);
+	}
+	for (int f = 0; f <= BATS_NFAMILY; f++)
+		if (fam[f].total > 0 || f == BATS_NFAMILY) {
+			names[ns] = f < BATS_NFAMILY ? bats_family_name(f) :
+			    "total";
+			sums[ns++] = fam[f];
+		}
+	report_sums(names, sums, ns);
 }
 
 static void
@@ -224,77 +340,63 @@ analogy_report(const struct emb *e, const struct qset *qs,
     const struct analogy_opts *o)
 {
 	struct tally *sec = xcalloc(qs->nsec, sizeof(*sec));
-	struct tally sem = { 0 }, syn = { 0 }, tot = { 0 };
-	const char *method = o->method == ANALOGY_ADD ? "3CosAdd" : "3CosMul";
+	struct tally sum[3] = { { 0 } };	/* semantic, syntactic, total */
+	static const char *names[] = { "semantic", "syntactic", "total" };
 
 	for (uint32_t i = 0; i < qs->n; i++) {
 		const struct question *q = &qs->q[i];
-		struct tally *t = &sec[q->section];
-		int counted = q->seen || o->unknown_wrong;
-		t->total++;
-		t->seen += counted;
-		t->correct += q->correct;
+		tally_add(&sec[q->section], q->correct, q->seen ||
+		    o->unknown_wrong, 1);
 	}
+	report_head(e, o->method, "section", o);
 	for (uint32_t s = 0; s < qs->nsec; s++) {
-		struct tally *g = analogy_syntactic(qs->secname[s]) ? &syn :
-		    &sem;
-		g->correct += sec[s].correct;
-		g->seen += sec[s].seen;
-		g->total += sec[s].total;
-		tot.correct += sec[s].correct;
-		tot.seen += sec[s].seen;
-		tot.total += sec[s].total;
+		int syn = analogy_syntactic(qs->secname[s]);
+		tally_add(&sum[syn], sec[s].correct, sec[s].seen, sec[s].total);
+		tally_add(&sum[2], sec[s].correct, sec[s].seen, sec[s].total);
+		tally_print(qs->secname[s], names[syn], &sec[s], s == 0);
 	}
-	switch (opt_out) {
-	case OUT_TABLE:
-		printf("%s over %u words of %u dimensions, case %s, preset "
-		    "%s%s\n", method, e->n, e->dim, e->fold ? "folded" :
-		    "as is", preset_name(), o->unknown_wrong ?
-		    ", unknown questions counted wrong" : "");
-		printf("%-28s %8s %8s %8s %9s %9s\n", "section", "correct",
-		    "seen", "total", "accuracy", "coverage");
-		break;
-	case OUT_TSV:
-		printf("section\tkind\tcorrect\tseen\ttotal\taccuracy\t"
-		    "coverage\n");
-		break;
-	case OUT_JSON:
-		printf("{\"method\": \"%s\", \"words\": %u, \"dim\": %u, "
-		    "\"case\": \"%s\", \"preset\": \"%s\", \"sections\": [",
-		    method, e->n, e->dim, e->fold ? "folded" : "as is",
-		    preset_name());
-		break;
-	}
-	for (uint32_t s = 0; s < qs->nsec; s++)
-		tally_print(qs->secname[s], analogy_syntactic(qs->secname[s]) ?
-		    "syntactic" : "semantic", &sec[s], s == 0);
-	if (opt_out == OUT_JSON) {
-		printf("], \"semantic\": ");
-		tally_print("semantic", "summary", &sem, 1);
-		printf(", \"syntactic\": ");
-		tally_print("syntactic", "summary", &syn, 1);
-		printf(", \"total\": ");
-		tally_print("total", "summary", &tot, 1);
-		printf("}\n");
-	} else {
-		tally_print("semantic", "summary", &sem, 1);
-		tally_print("syntactic", "summary", &syn, 1);
-		tally_print("total", "summary", &tot, 1);
-	}
+	report_sums(names, sum, 3);
 	free(sec);
 }
 
-/* Print each question's answer (--verbose), on stderr. */
+/* Analogy options from the command line and the preset. */
 static void
-analogy_answers(const struct emb *e, const struct qset *qs)
+analogy_opts_fill(struct analogy_opts *o)
 {
-	for (uint32_t i = 0; i < qs->n; i++) {
-		const struct question *q = &qs->q[i];
-		fprintf(stderr, "%s %s %s %s -> %s%s\n", q->w[0], q->w[1],
-		    q->w[2], q->w[3], !q->seen ? "(unknown words)" :
-		    q->pred < 0 ? "(none)" : e->words[q->pred], q->correct ?
-		    " ok" : "");
-	}
+	o->method = opt_method;
+	o->eps = opt_eps;
+	o->unknown_wrong = opt_zero;
+	o->exclude_variants = opt_preset != PRESET_W2V;
+	o->positive_only = opt_preset == PRESET_W2V;
+	/* gensim's evaluate_word_analogies: most_similar(..., topn=5). */
+	o->window = opt_preset == PRESET_GENSIM ? 5 : 0;
+}
+
+static int
+cmd_bats(char **paths, int npaths)
+{
+	struct analogy_opts o = { 0 };
+	struct bats *b = bats_new();
+	struct vecset *vs;
+	struct emb *e;
+	double t0;
+
+	for (int i = 0; i < npaths; i++)
+		bats_read(b, paths[i]);
+	vs = vectors_load();
+	analogy_opts_fill(&o);
+	e = emb_new(vs, (uint32_t)opt_restrict, opt_fold,
+	    opt_preset == PRESET_GLOVE);
+	t0 = cli_now();
+	bats_answer(e, b, opt_method, &o);
+	if (cli_verbose > 0)
+		cli_info("%u relations answered in %.2f s", b->n,
+		    cli_now() - t0);
+	bats_report(e, b, &o, opt_method);
+	emb_free(e);
+	vec_free(vs);
+	bats_free(b);
+	return EXIT_OK;
 }
 
 static int
@@ -308,7 +410,21 @@ cmd_analogy(char **files, int nfiles)
 
 	if (nfiles == 0)
 		cli_usage_die("analogy needs question files (Google's "
-		    "questions-words.txt format)");
+		    "questions-words.txt format) or BATS relations");
+	int nbats = 0;
+	for (int i = 0; i < nfiles; i++)
+		nbats += bats_looks_like(files[i]);
+	if (nbats > 0 && nbats < nfiles)
+		cli_usage_die("give either BATS relations (word<TAB>answers) or "
+		    "four-word questions, not both in one run");
+	if (nbats > 0) {
+		qset_free(qs);
+		return cmd_bats(files, nfiles);
+	}
+	if (opt_method == BATS_AVG || opt_method == BATS_LRCOS)
+		cli_usage_die("%s learns from the other pairs of a relation: "
+		    "give BATS relation files or directories, not four-word "
+		    "questions", method_name(opt_method));
 	for (int i = 0; i < nfiles; i++) {
 		const char *name;
 		FILE *f = open_input(files[i], &name);
@@ -316,13 +432,7 @@ cmd_analogy(char **files, int nfiles)
 		close_input(f, name);
 	}
 	vs = vectors_load();
-	o.method = opt_method;
-	o.eps = opt_eps;
-	o.unknown_wrong = opt_zero;
-	o.exclude_variants = opt_preset != PRESET_W2V;
-	o.positive_only = opt_preset == PRESET_W2V;
-	/* gensim's evaluate_word_analogies: most_similar(..., topn=5). */
-	o.window = opt_preset == PRESET_GENSIM ? 5 : 0;
+	analogy_opts_fill(&o);
 	e = emb_new(vs, (uint32_t)opt_restrict, opt_fold,
 	    opt_preset == PRESET_GLOVE);
 	t0 = cli_now();
@@ -330,7 +440,7 @@ cmd_analogy(char **files, int nfiles)
 	if (cli_verbose > 0) {
 		cli_info("%u questions answered in %.2f s", qs->n,
 		    cli_now() - t0);
-		analogy_answers(e, qs);
+		qset_print_answers(stderr, e, qs);
 	}
 	analogy_report(e, qs, &o);
 	emb_free(e);
@@ -341,75 +451,10 @@ cmd_analogy(char **files, int nfiles)
 
 /* ---- similarity ---- */
 
-struct pairs {
-	size_t n, cap;
-	char **w1, **w2;
-	double *gold;
-};
-
-static void
-pairs_read(struct pairs *p, FILE *f, const char *name)
-{
-	char *line = NULL, *tok[4], *end;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
-
-	/* Bounded lines; running out of memory is an error, not the end. */
-	while ((len = linein_get(&line, &cap, f, name, lineno + 1,
-	    LINEIN_MAX)) != -1) {
-		int nt = 0;
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		for (char *s = strtok(line, " \t"); s != NULL && nt < 4;
-		    s = strtok(NULL, " \t"))
-			tok[nt++] = s;
-		if (nt == 0 || tok[0][0] == '#')
-			continue;
-		if (nt != 3)
-			cli_die("%s:%lu: %d fields where 3 were expected "
-			    "(word word score)", name, lineno, nt);
-		errno = 0;
-		double g = strtod(tok[2], &end);
-		if (end == tok[2] || *end != '\0' || errno != 0 || !isfinite(g))
-			cli_die("%s:%lu: '%s' is not a number", name, lineno,
-			    tok[2]);
-		if (p->n == p->cap) {
-			p->cap = p->cap ? p->cap * 2 : 256;
-			p->w1 = xreallocarray(p->w1, p->cap, sizeof(char *));
-			p->w2 = xreallocarray(p->w2, p->cap, sizeof(char *));
-			p->gold = xreallocarray(p->gold, p->cap,
-			    sizeof(double));
-		}
-		p->w1[p->n] = xstrdup(tok[0]);
-		p->w2[p->n] = xstrdup(tok[1]);
-		p->gold[p->n++] = g;
-	}
-	if (ferror(f))
-		cli_die("read error on %s", name);
-	free(line);
-	if (p->n == 0)
-		cli_die("%s: no word pairs (lines 'word word score')", name);
-}
-
-static void
-pairs_free(struct pairs *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->w1[i]);
-		free(p->w2[i]);
-	}
-	free(p->w1);
-	free(p->w2);
-	free(p->gold);
-}
-
 static int
 cmd_similarity(char **files, int nfiles)
 {
-	struct pairs *ps = xcalloc(nfiles > 0 ? nfiles : 1, sizeof(*ps));
+	struct simil_pairs *ps = xcalloc(nfiles > 0 ? nfiles : 1, sizeof(*ps));
 	const char **names = xcalloc(nfiles > 0 ? nfiles : 1, sizeof(char *));
 	struct vecset *vs;
 	struct emb *e;
@@ -419,7 +464,7 @@ cmd_similarity(char **files, int nfiles)
 		    "lines");
 	for (int i = 0; i < nfiles; i++) {
 		FILE *f = open_input(files[i], &names[i]);
-		pairs_read(&ps[i], f, names[i]);
+		simil_pairs_read(&ps[i], f, names[i]);
 		close_input(f, names[i]);
 	}
 	vs = vectors_load();
@@ -435,45 +480,19 @@ cmd_similarity(char **files, int nfiles)
 		    "\"unknown\": \"%s\", \"files\": [", e->n, e->dim,
 		    e->fold ? "folded" : "as is", opt_zero ? "zero" : "skipped");
 	for (int i = 0; i < nfiles; i++) {
-		struct pairs *p = &ps[i];
-		double *gold = xreallocarray(NULL, p->n, sizeof(double));
-		double *model = xreallocarray(NULL, p->n, sizeof(double));
-		size_t m = 0, seen = 0;
-		for (size_t j = 0; j < p->n; j++) {
-			int64_t a = emb_lookup(e, p->w1[j]),
-			    b = emb_lookup(e, p->w2[j]);
-			if (a >= 0 && b >= 0) {
-				seen++;
-				model[m] = emb_cos(e, (uint32_t)a, (uint32_t)b);
-			} else if (opt_zero)
-				model[m] = 0;
-			else
-				continue;
-			gold[m++] = p->gold[j];
-		}
-		double rho = simil_spearman(gold, model, m);
-		double r = simil_pearson(gold, model, m);
+		struct simil_pairs *p = &ps[i];
+		double rho, r;
+		size_t seen = simil_pairs_score(p, e, opt_zero, &rho, &r);
 		const char *bn = base_name(names[i]);
-		if (opt_out == OUT_TABLE) {
-			printf("%-24s %7zu %7zu", bn, p->n, seen);
-			if (isfinite(rho))
-				printf(" %9.4f", rho);
-			else
-				printf(" %9s", "-");
-			if (isfinite(r))
-				printf(" %9.4f\n", r);
-			else
-				printf(" %9s\n", "-");
-		} else if (opt_out == OUT_TSV) {
-			printf("%s\t%zu\t%zu\t", bn, p->n, seen);
-			if (isfinite(rho))
-				printf("%.6f\t", rho);
-			else
-				printf("NA\t");
-			if (isfinite(r))
-				printf("%.6f\n", r);
-			else
-				printf("NA\n");
+		if (opt_out != OUT_JSON) {
+			if (opt_out == OUT_TABLE) {
+				uwidth_pad(stdout, bn, 24);
+				printf(" %7zu %7zu", p->n, seen);
+			} else
+				printf("%s\t%zu\t%zu", bn, p->n, seen);
+			cell(rho, 9, 4);
+			cell(r, 9, 4);
+			putchar('\n');
 		} else {
 			printf("%s{\"file\": ", i ? ", " : "");
 			json_str(bn);
@@ -484,9 +503,7 @@ cmd_similarity(char **files, int nfiles)
 			json_num(r);
 			putchar('}');
 		}
-		free(gold);
-		free(model);
-		pairs_free(p);
+		simil_pairs_free(p);
 	}
 	if (opt_out == OUT_JSON)
 		printf("]}\n");
@@ -512,40 +529,26 @@ line_fields(char *line, char **tok, int max)
 	return n;
 }
 
-static int
-neighbours_one(const struct emb *e, char **w, int nw, uint32_t *idx,
-    double *score)
+/* Print the answers idx[got], score[got] to the query words w[nw]. */
+static void
+query_print(const struct emb *e, char **w, int nw, const char *key,
+    const uint32_t *idx, const double *score, uint32_t got)
 {
-	int64_t id[3] = { -1, -1, -1 };
-	uint32_t got;
-
-	for (int i = 0; i < nw; i++)
-		if ((id[i] = emb_lookup(e, w[i])) < 0) {
-			cli_warn("'%s' is not in the vectors", w[i]);
-			return 0;
-		}
-	if (nw == 1)
-		got = emb_nearest(e, -1, id[0], -1, opt_k, idx, score);
-	else
-		got = emb_nearest(e, id[0], id[1], id[2], opt_k, idx, score);
 	if (opt_out == OUT_JSON) {
 		printf("{\"query\": [");
 		for (int i = 0; i < nw; i++) {
 			printf(i ? ", " : "");
 			json_str(w[i]);
 		}
-		printf("], \"neighbours\": [");
-	} else if (opt_out == OUT_TABLE) {
-		if (nw == 1)
-			printf("%s:\n", w[0]);
-		else
-			printf("%s is to %s as %s is to:\n", w[0], w[1], w[2]);
+		printf("], \"%s\": [", key);
 	}
 	for (uint32_t i = 0; i < got; i++) {
 		const char *word = e->words[idx[i]];
-		if (opt_out == OUT_TABLE)
-			printf("%4u  %-24s %8.4f\n", i + 1, word, score[i]);
-		else if (opt_out == OUT_TSV) {
+		if (opt_out == OUT_TABLE) {
+			printf("%4u  ", i + 1);
+			uwidth_pad(stdout, word, 24);
+			printf(" %8.4f\n", score[i]);
+		} else if (opt_out == OUT_TSV) {
 			for (int j = 0; j < nw; j++)
 				printf("%s%s", j ? " " : "", w[j]);
 			printf("\t%u\t%s\t%.6f\n", i + 1, word, score[i]);
@@ -560,100 +563,77 @@ neighbours_one(const struct emb *e, char **w, int nw, uint32_t *idx,
 	/* Someone may be waiting at a terminal or on the other end. */
 	if (fflush(stdout) != 0)
 		cli_die("write error on stdout: %s", strerror(errno));
+}
+
+/* Answer one query of 1 or 3 words; returns 0 if it could not be. */
+static int
+neighbours_one(const struct emb *e, char **w, int nw, uint32_t *idx,
+    double *score, unsigned long lineno)
+{
+	int64_t id[3] = { -1, -1, -1 };
+	uint32_t got;
+
+	if (nw != 1 && nw != 3) {
+		cli_warn("stdin:%lu: give one word, or three (a b c: a is to b "
+		    "as c is to ?)", lineno);
+		return 0;
+	}
+	for (int i = 0; i < nw; i++)
+		if ((id[i] = emb_lookup(e, w[i])) < 0) {
+			cli_warn("'%s' is not in the vectors", w[i]);
+			return 0;
+		}
+	if (nw == 1)
+		got = emb_nearest(e, -1, id[0], -1, opt_k, idx, score);
+	else
+		got = emb_nearest(e, id[0], id[1], id[2], opt_k, idx, score);
+	if (opt_out == OUT_TABLE && nw == 1)
+		printf("%s:\n", w[0]);
+	else if (opt_out == OUT_TABLE)
+		printf("%s is to %s as %s is to:\n", w[0], w[1], w[2]);
+	query_print(e, w, nw, "neighbours", idx, score, got);
 	return 1;
 }
 
+#define QUERY_MAX 64	/* words in one query line */
+
+/* Answer a query (lineno: of stdin, 0 for the command line). */
+typedef int (*query_fn)(const struct emb *, char **, int, uint32_t *,
+    double *, unsigned long);
+
+/* Answer each line of stdin by fn; 0 if any could not be answered. */
 static int
-cmd_neighbours(char **words, int nwords)
+queries_stdin(const struct emb *e, query_fn fn)
 {
-	struct vecset *vs;
-	struct emb *e;
+	char *line = NULL, *tok[QUERY_MAX + 1];
+	size_t cap = 0;
+	unsigned long lineno = 0;
 	uint32_t *idx = xreallocarray(NULL, opt_k, sizeof(uint32_t));
 	double *score = xreallocarray(NULL, opt_k, sizeof(double));
 	int ok = 1;
 
-	if (nwords == 0 && opt_vectors == NULL)
-		cli_usage_die("neighbours reads queries from stdin, so give "
-		    "the vectors with -v FILE");
-	vs = vectors_load();
-	e = emb_new(vs, (uint32_t)opt_restrict, opt_fold,
-	    opt_preset == PRESET_GLOVE);
-	for (int i = 0; i < nwords; i++)
-		ok &= neighbours_one(e, &words[i], 1, idx, score);
-	if (nwords == 0) {
-		char *line = NULL, *tok[4];
-		size_t cap = 0;
-		unsigned long lineno = 0;
-		while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
-		    LINEIN_MAX) != -1) {
-			int nt = line_fields(line, tok, 4);
-			lineno++;
-			if (nt == 0)
-				continue;
-			if (nt != 1 && nt != 3) {
-				cli_warn("stdin:%lu: give one word, or three "
-				    "(a b c: a is to b as c is to ?)", lineno);
-				ok = 0;
-				continue;
-			}
-			ok &= neighbours_one(e, tok, nt, idx, score);
-		}
-		if (ferror(stdin))
-			cli_die("read error on stdin");
-		free(line);
+	while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
+	    LINEIN_MAX) != -1) {
+		int nt = line_fields(line, tok, QUERY_MAX + 1);
+		lineno++;
+		if (nt == 0)
+			continue;
+		if (nt > QUERY_MAX) {
+			cli_warn("stdin:%lu: more than %d words", lineno,
+			    QUERY_MAX);
+			ok = 0;
+		} else
+			ok &= fn(e, tok, nt, idx, score, lineno);
 	}
+	if (ferror(stdin))
+		cli_die("read error on stdin");
+	free(line);
 	free(idx);
 	free(score);
-	emb_free(e);
-	vec_free(vs);
-	return ok ? EXIT_OK : EXIT_FAIL;
+	return ok;
 }
 
 /* ---- plot ---- */
-
-struct plot {
-	uint32_t n, cap;	/* points */
-	uint32_t *row;		/* [n] vector index */
-	uint32_t np, pcap;	/* arrows */
-	uint32_t *from, *to;	/* [np] point numbers */
-};
-
-/* Point number of word w, added if new; -1 if unknown. */
-static int64_t
-plot_point(struct plot *p, const struct emb *e, const char *w)
-{
-	int64_t id = emb_lookup(e, w);
-
-	if (id < 0) {
-		cli_warn("'%s' is not in the vectors; left out of the plot", w);
-		return -1;
-	}
-	for (uint32_t i = 0; i < p->n; i++)
-		if (p->row[i] == id)
-			return i;
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 32;
-		p->row = xreallocarray(p->row, p->cap, sizeof(uint32_t));
-	}
-	p->row[p->n] = (uint32_t)id;
-	return p->n++;
-}
-
-static void
-plot_pair(struct plot *p, const struct emb *e, const char *a, const char *b)
-{
-	int64_t i = plot_point(p, e, a), j = plot_point(p, e, b);
-
-	if (i < 0 || j < 0 || i == j)
-		return;
-	if (p->np == p->pcap) {
-		p->pcap = p->pcap ? p->pcap * 2 : 32;
-		p->from = xreallocarray(p->from, p->pcap, sizeof(uint32_t));
-		p->to = xreallocarray(p->to, p->pcap, sizeof(uint32_t));
-	}
-	p->from[p->np] = (uint32_t)i;
-	p->to[p->np++] = (uint32_t)j;
-}
 
 static void
 xml_text(const char *s)
@@ -666,68 +646,6 @@ xml_text(const char *s)
 		case '"': fputs("&quot;", stdout); break;
 		default: putchar(*s);
 		}
-}
-
-/* Write the SVG: 800 x 600 user units, points scaled into a margin. */
-static void
-plot_svg(const struct plot *p, const struct emb *e, const double *xy)
-{
-	const double W = 800, H = 600, M = 60;
-	double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-
-	for (uint32_t i = 0; i < p->n; i++) {
-		x0 = fmin(x0, xy[2 * i]);
-		x1 = fmax(x1, xy[2 * i]);
-		y0 = fmin(y0, xy[2 * i + 1]);
-		y1 = fmax(y1, xy[2 * i + 1]);
-	}
-	/*
-	 * One scale for both axes, so that angles and lengths are as PCA
-	 * found them; room on the right for the last labels.
-	 */
-	double sx = x1 > x0 ? (W - 3 * M) / (x1 - x0) : INFINITY;
-	double sy = y1 > y0 ? (H - 2 * M) / (y1 - y0) : INFINITY;
-	double sc = fmin(sx, sy);
-	if (!isfinite(sc))
-		sc = 1;
-	double ox = M + ((W - 3 * M) - (x1 - x0) * sc) / 2;
-	double oy = M + ((H - 2 * M) - (y1 - y0) * sc) / 2;
-#define PX(i) (ox + (xy[2 * (i)] - x0) * sc)
-#define PY(i) (H - oy - (xy[2 * (i) + 1] - y0) * sc)
-	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">\n", W, H, W, H);
-	printf("<title>firth-eval plot: PCA of %u words</title>\n", p->n);
-	printf("<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" "
-	    "refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
-	    "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
-	    "fill=\"#c0392b\"/></marker></defs>\n");
-	printf("<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	printf("<text x=\"%.0f\" y=\"24\" font-family=\"sans-serif\" "
-	    "font-size=\"14\" fill=\"#555\">first two principal components"
-	    " of %u word vectors</text>\n", M, p->n);
-	for (uint32_t k = 0; k < p->np; k++) {
-		double ax = PX(p->from[k]), ay = PY(p->from[k]);
-		double bx = PX(p->to[k]), by = PY(p->to[k]);
-		double dx = bx - ax, dy = by - ay, len = hypot(dx, dy);
-		/* Stop short of the target point so the head stays visible. */
-		double cut = len > 12 ? 6 / len : 0;
-		printf("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-		    "stroke=\"#c0392b\" stroke-width=\"1.5\" "
-		    "marker-end=\"url(#head)\"/>\n", ax, ay, bx - dx * cut,
-		    by - dy * cut);
-	}
-	for (uint32_t i = 0; i < p->n; i++) {
-		printf("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
-		    "fill=\"#2c3e50\"/>\n", PX(i), PY(i));
-		printf("<text x=\"%.1f\" y=\"%.1f\" font-family=\"sans-serif\" "
-		    "font-size=\"16\" fill=\"#2c3e50\">", PX(i) + 7, PY(i) - 7);
-		xml_text(e->words[p->row[i]]);
-		printf("</text>\n");
-	}
-	printf("</svg>\n");
-#undef PX
-#undef PY
 }
 
 static int
@@ -750,45 +668,179 @@ cmd_plot(char **words, int nwords)
 			plot_pair(&p, e, words[i], words[i + 1]);
 		else
 			plot_point(&p, e, words[i]);
-	if (nwords == 0) {
-		char *line = NULL, *tok[3];
-		size_t cap = 0;
-		unsigned long lineno = 0;
-		while (linein_get(&line, &cap, stdin, "stdin", lineno + 1,
-		    LINEIN_MAX) != -1) {
-			int nt = line_fields(line, tok, 3);
-			lineno++;
-			if (nt == 1)
-				plot_point(&p, e, tok[0]);
-			else if (nt == 2)
-				plot_pair(&p, e, tok[0], tok[1]);
-			else if (nt == 3)
-				cli_die("stdin:%lu: one word or a pair per line",
-				    lineno);
-		}
-		if (ferror(stdin))
-			cli_die("read error on stdin");
-		free(line);
-	}
+	if (nwords == 0)
+		plot_read(&p, e, stdin, "stdin");
 	if (p.n < 2)
 		cli_die("plot needs at least two known words, got %u", p.n);
-	float *x = xreallocarray(NULL, (size_t)p.n * e->dim, sizeof(float));
-	double *xy = xreallocarray(NULL, (size_t)p.n * 2, sizeof(double));
-	for (uint32_t i = 0; i < p.n; i++)
-		memcpy(x + (size_t)i * e->dim, e->u + (size_t)p.row[i] * e->dim,
-		    e->dim * sizeof(float));
-	int info = pca_project2(x, p.n, e->dim, xy);
-	if (info != 0)
-		cli_die("LAPACKE_dsyev failed (info %d) on %u words", info,
-		    p.n);
-	plot_svg(&p, e, xy);
-	free(x);
+	double *xy = plot_project(&p, e);
+	plot_svg(&p, e, xy, opt_vectors != NULL && strcmp(opt_vectors, "-") !=
+	    0 ? base_name(opt_vectors) : "stdin", xml_text);
 	free(xy);
-	free(p.row);
-	free(p.from);
-	free(p.to);
+	plot_free(&p);
 	emb_free(e);
 	vec_free(vs);
+	return EXIT_OK;
+}
+
+/* ---- similar: "king woman -man", "a ~ b" ---- */
+
+/* Answer one query line of words; returns 0 if it could not be. */
+static int
+similar_one(const struct emb *e, char **w, int nw, uint32_t *idx,
+    double *score, unsigned long lineno)
+{
+	int64_t pos[QUERY_MAX], neg[QUERY_MAX];
+	uint32_t np = 0, nn = 0, got;
+
+	if (nw == 3 && strcmp(w[1], "~") == 0) {
+		int64_t a = emb_lookup(e, w[0]), b = emb_lookup(e, w[2]);
+		if (a < 0 || b < 0) {
+			cli_warn("'%s' is not in the vectors", w[a < 0 ? 0 : 2]);
+			return 0;
+		}
+		double c = emb_cos(e, (uint32_t)a, (uint32_t)b);
+		if (opt_out == OUT_JSON) {
+			printf("{\"pair\": [");
+			json_str(w[0]);
+			printf(", ");
+			json_str(w[2]);
+			printf("], \"cosine\": %.6f}\n", c);
+			return 1;
+		}
+		uwidth_pad(stdout, w[0], opt_out == OUT_TABLE ? 20 : 0);
+		printf(opt_out == OUT_TABLE ? " ~ " : "\t~\t");
+		uwidth_pad(stdout, w[2], opt_out == OUT_TABLE ? 20 : 0);
+		cell(c, 8, 4);
+		putchar('\n');
+		return 1;
+	}
+	for (int i = 0; i < nw; i++) {
+		const char *word = w[i];
+		int minus = word[0] == '-' && word[1] != '\0';
+		if ((word[0] == '-' || word[0] == '+') && word[1] != '\0')
+			word++;
+		int64_t id = emb_lookup(e, word);
+		if (id < 0) {
+			cli_warn("'%s' is not in the vectors", word);
+			return 0;
+		}
+		if (minus)
+			neg[nn++] = id;
+		else
+			pos[np++] = id;
+	}
+	if (np == 0) {
+		cli_warn("%s%.0lu%sa query needs at least one word without '-'",
+		    lineno ? "stdin:" : "", lineno, lineno ? ": " : "");
+		return 0;
+	}
+	got = similar_query(e, pos, np, neg, nn, opt_k, idx, score);
+	if (opt_out == OUT_TABLE) {
+		for (int i = 0; i < nw; i++)
+			printf("%s%s", i ? " " : "", w[i]);
+		printf(":\n");
+	}
+	query_print(e, w, nw, "similar", idx, score, got);
+	return 1;
+}
+
+
+/*
+ * neighbours (similar == 0): each word on the command line, or each
+ * line of stdin, "w" or "a b c"; similar: the command line's words are
+ * one query, or each line of stdin is.
+ */
+static int
+cmd_query(char **words, int nwords, int similar)
+{
+	struct vecset *vs;
+	struct emb *e;
+	uint32_t *idx = xreallocarray(NULL, opt_k, sizeof(uint32_t));
+	double *score = xreallocarray(NULL, opt_k, sizeof(double));
+	int ok = 1;
+
+	if (nwords == 0 && opt_vectors == NULL)
+		cli_usage_die("%s reads queries from stdin, so give the "
+		    "vectors with -v FILE", similar ? "similar" : "neighbours");
+	if (similar && nwords > QUERY_MAX)
+		cli_usage_die("at most %d words in a query", QUERY_MAX);
+	vs = vectors_load();
+	e = emb_new(vs, (uint32_t)opt_restrict, opt_fold,
+	    opt_preset == PRESET_GLOVE);
+	if (nwords == 0)
+		ok = queries_stdin(e, similar ? similar_one : neighbours_one);
+	else if (similar)
+		ok = similar_one(e, words, nwords, idx, score, 0);
+	for (int i = 0; i < nwords && !similar; i++)
+		ok &= neighbours_one(e, &words[i], 1, idx, score, 0);
+	free(idx);
+	free(score);
+	emb_free(e);
+	vec_free(vs);
+	return ok ? EXIT_OK : EXIT_FAIL;
+}
+
+/* ---- align, drift ---- */
+
+static int
+cmd_align(char **args, int nargs)
+{
+	struct vecset *vs, *prev;
+	struct drift *dr;
+
+	if (nargs != 1)
+		cli_usage_die("align takes one argument, the previous vectors "
+		    "(the new ones come from -v FILE or stdin)");
+	if (opt_vectors == NULL && strcmp(args[0], "-") == 0)
+		cli_usage_die("the new vectors are on stdin; give the previous "
+		    "ones as a file");
+	vs = vectors_load();
+	prev = vectors_load_from(args[0]);
+	dr = drift_new(prev, vs);
+	if (dr->m < vs->dim)
+		cli_warn("only %u shared words for %u dimensions: the rotation "
+		    "is not determined by them", dr->m, vs->dim);
+	double mc = drift_align(dr, prev, vs);
+	cli_info("rotated %u vectors onto %s over %u shared words; mean "
+	    "cosine of a shared word with its previous vector %.4f", vs->n,
+	    args[0], dr->m, mc);
+	vec_write(stdout, "stdout", opt_outformat ? opt_outformat : VEC_FIRTH,
+	    vs->words, vs->n, vs->dim, vs->v, vs->dim, opt_level);
+	drift_free(dr);
+	vec_free(vs);
+	vec_free(prev);
+	return EXIT_OK;
+}
+
+static int
+cmd_drift(char **args, int nargs)
+{
+	struct vecset *a, *b;
+	struct drift *dr;
+	double t0;
+
+	if (nargs != 2)
+		cli_usage_die("drift takes two vectors files, the earlier "
+		    "first: drift A B");
+	if (opt_out == OUT_JSON)
+		cli_usage_die("drift writes a table, or TSV with -t; not JSON");
+	a = vectors_load_from(args[0]);
+	b = vectors_load_from(args[1]);
+	/* -r: compare only the most frequent words of each set. */
+	if (opt_restrict > 0) {
+		a->n = a->n < opt_restrict ? a->n : (uint32_t)opt_restrict;
+		b->n = b->n < opt_restrict ? b->n : (uint32_t)opt_restrict;
+	}
+	t0 = cli_now();
+	dr = drift_compute(a, b, opt_k, opt_queries);
+	if (cli_verbose > 0)
+		cli_info("%u words' neighbours compared in %.2f s", dr->nq,
+		    cli_now() - t0);
+	drift_print(stdout, dr, a, b, args[0], args[1], opt_out == OUT_TSV,
+	    10);
+	drift_free(dr);
+	vec_free(a);
+	vec_free(b);
 	return EXIT_OK;
 }
 
@@ -847,6 +899,7 @@ main(int argc, char **argv)
 		{ "zero-unknown", no_argument, NULL, 'z' },
 		{ "count", required_argument, NULL, 'k' },
 		{ "pairs", no_argument, NULL, 'P' },
+		{ "queries", required_argument, NULL, 'N' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "tsv", no_argument, NULL, 't' },
@@ -861,19 +914,16 @@ main(int argc, char **argv)
 	int c;
 
 	cli_init(argc, argv);
-	while ((c = getopt_long(argc, argv, "v:F:p:r:icm:e:zk:Pf:l:tjqh",
+	while ((c = getopt_long(argc, argv, "v:F:p:r:icm:e:zk:PN:f:l:tjqh",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v': opt_vectors = optarg; break;
 		case 'F': opt_informat = vec_format_parse(optarg); break;
 		case 'p':
-			if (strcmp(optarg, "glove") == 0)
-				opt_preset = PRESET_GLOVE;
-			else if (strcmp(optarg, "word2vec") == 0)
-				opt_preset = PRESET_W2V;
-			else if (strcmp(optarg, "gensim") == 0)
-				opt_preset = PRESET_GENSIM;
-			else
+			for (c = PRESET_GLOVE; c <= PRESET_GENSIM; c++)
+				if (strcmp(optarg, preset_names[c]) == 0)
+					opt_preset = c;
+			if (strcmp(optarg, preset_names[opt_preset]) != 0)
 				cli_usage_die("--preset: '%s' is not one of "
 				    "glove, word2vec, gensim", optarg);
 			break;
@@ -881,23 +931,15 @@ main(int argc, char **argv)
 		    "--restrict"); break;
 		case 'i': opt_fold = 1; break;
 		case 'c': opt_fold = 0; break;
-		case 'm':
-			if (strcmp(optarg, "add") == 0 ||
-			    strcmp(optarg, "3cosadd") == 0)
-				opt_method = ANALOGY_ADD;
-			else if (strcmp(optarg, "mul") == 0 ||
-			    strcmp(optarg, "3cosmul") == 0)
-				opt_method = ANALOGY_MUL;
-			else
-				cli_usage_die("--method: '%s' is not add or "
-				    "mul", optarg);
-			break;
+		case 'm': opt_method = bats_method_parse(optarg); break;
 		case 'e': opt_eps = cli_parse_double(optarg, 1e-12, 1,
 		    "--epsilon"); break;
 		case 'z': opt_zero = 1; break;
 		case 'k': opt_k = cli_parse_int(optarg, 1, 100000, "--count");
 			break;
 		case 'P': opt_pairs = 1; break;
+		case 'N': opt_queries = cli_parse_int(optarg, 0, UINT32_MAX,
+		    "--queries"); break;
 		case 'f': opt_outformat = vec_format_parse(optarg); break;
 		case 'l': opt_level = stream_parse_level(optarg);
 			break;
@@ -925,14 +967,20 @@ main(int argc, char **argv)
 		c = cmd_similarity(argv, argc);
 	else if (strcmp(cmd, "neighbours") == 0 ||
 	    strcmp(cmd, "neighbors") == 0)
-		c = cmd_neighbours(argv, argc);
+		c = cmd_query(argv, argc, 0);
 	else if (strcmp(cmd, "plot") == 0)
 		c = cmd_plot(argv, argc);
 	else if (strcmp(cmd, "convert") == 0)
 		c = cmd_convert(argc);
+	else if (strcmp(cmd, "similar") == 0)
+		c = cmd_query(argv, argc, 1);
+	else if (strcmp(cmd, "align") == 0)
+		c = cmd_align(argv, argc);
+	else if (strcmp(cmd, "drift") == 0)
+		c = cmd_drift(argv, argc);
 	else
 		cli_usage_die("'%s' is not a command: analogy, similarity, "
-		    "neighbours, plot or convert", cmd);
+		    "neighbours, similar, plot, convert, align or drift", cmd);
 	cli_fclose(stdout, "stdout");
 	return c;
 }

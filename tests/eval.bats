@@ -57,7 +57,7 @@ same_answers() {	# same_answers "EVAL OPTS" "REF OPTS" QUESTIONS
 @test "firth-eval refuses an unknown command with a usage error" {
 	run --separate-stderr firth-eval frobnicate
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "firth-eval: 'frobnicate' is not a command: analogy, similarity, neighbours, plot or convert" ]
+	[ "${stderr_lines[0]}" = "firth-eval: 'frobnicate' is not a command: analogy, similarity, neighbours, similar, plot, convert, align or drift" ]
 }
 
 @test "firth-eval refuses a bad --restrict value" {
@@ -461,4 +461,277 @@ PY
 	[ "$fast" -ge $((slow + 5)) ]
 	[ "$(head -n 14 "$T/gensim.2000" | awk -F'\t' '{ n += $3 } END { print n }')" -lt \
 	    "$(head -n 14 "$T/gensim.300000" | awk -F'\t' '{ n += $3 } END { print n }')" ]
+}
+
+# ---- BATS-layout analogy sets (tests/data/eval/bats, bats-vectors.awk) ----
+
+@test "firth-eval analogy reads a BATS directory: per relation, per family and total" {
+	run --separate-stderr firth-eval analogy -v "$D/bats-vectors.txt" "$D/bats"
+	[ "$status" -eq 0 ]
+	[ "$output" = "3CosAdd over 29 words of 19 dimensions, case as is, preset none
+relation                      correct     seen    total  accuracy  coverage
+I01 [noun - plural_reg]            12       12       20   100.00%    60.00%
+D01 [noun+less_reg]                 6        6        6   100.00%   100.00%
+E01 [country - capital]             6        6       12   100.00%    50.00%
+L01 [synonyms - exact]              6        6        6   100.00%   100.00%
+inflectional                       12       12       20   100.00%    60.00%
+derivational                        6        6        6   100.00%   100.00%
+encyclopedic                        6        6       12   100.00%    50.00%
+lexicographic                       6        6        6   100.00%   100.00%
+total                              30       30       44   100.00%    68.18%" ]
+}
+
+@test "firth-eval analogy asks BATS questions by every method, each pair once for 3CosAvg and LRCos" {
+	# 5 + 3 + 4 + 3 pairs: n (n - 1) ordered pairs of pairs, or n pairs;
+	# mice, atlantis have no vectors, so their pairs are never seen.
+	for m in add mul avg lrcos; do
+		firth-eval analogy -t -m "$m" -v "$D/bats-vectors.txt" "$D/bats" |
+		    awk -F'\t' -v m="$m" '$1 == "total" { print m, $3, $4, $5 }'
+	done > "$T/got"
+	[ "$(cat "$T/got")" = "add 30 30 44
+mul 30 30 44
+avg 13 13 15
+lrcos 13 13 15" ]
+}
+
+@test "firth-eval analogy counts any listed answer of a BATS pair as correct" {
+	# rapid, fast's second answer, is nearer than quick: listing quick
+	# alone makes both questions about fast wrong.
+	printf 'big\tlarge\nsmall\tlittle/tiny\nfast\tquick\n' > "$T/L02 [x - y].txt"
+	run firth-eval analogy -t -v "$D/bats-vectors.txt" "$T/L02 [x - y].txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "$(printf 'L02 [x - y]\tlexicographic\t4\t6\t6\t0.666667\t1.000000')" ]
+	printf 'big\tlarge\nsmall\tlittle/tiny\nfast\tquick/rapid\n' > "$T/L02 [x - y].txt"
+	run firth-eval analogy -t -m lrcos -v "$D/bats-vectors.txt" "$T/L02 [x - y].txt"
+	[ "${lines[1]}" = "$(printf 'L02 [x - y]\tlexicographic\t3\t3\t3\t1.000000\t1.000000')" ]
+}
+
+@test "firth-eval analogy refuses a BATS line without answers" {
+	printf 'big\tlarge\nsmall\t\n' > "$T/rel.txt"
+	run --separate-stderr firth-eval analogy -v "$D/bats-vectors.txt" "$T/rel.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/rel.txt:2: 'small' has no answers; BATS lines are word<TAB>answer1/answer2/..." ]
+	[ -z "$output" ]
+}
+
+@test "firth-eval analogy refuses a BATS relation of one pair" {
+	printf 'big\tlarge\n' > "$T/rel.txt"
+	run --separate-stderr firth-eval analogy -v "$D/bats-vectors.txt" "$T/rel.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: $T/rel.txt: 1 pair; a relation needs at least 2 pairs to ask a question" ]
+}
+
+@test "firth-eval analogy refuses 3CosAvg on four-word questions, and a mix of layouts" {
+	run --separate-stderr firth-eval analogy -m avg -v "$D/tiny.txt" "$D/tiny-questions.txt"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-eval: 3CosAvg learns from the other pairs of a relation: give BATS relation files or directories, not four-word questions" ]
+	run --separate-stderr firth-eval analogy -v "$D/tiny.txt" "$D/tiny-questions.txt" "$D/bats"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-eval: give either BATS relations (word<TAB>answers) or four-word questions, not both in one run" ]
+}
+
+# ---- similar ----
+
+@test "firth-eval similar answers king woman -man with queen, gensim's way" {
+	# king + woman - man over unit rows is (-0.293, 1, 0.707, 0);
+	# its cosine with queen (0, 1, 1, 0) / sqrt 2 is 0.958569.
+	run --separate-stderr firth-eval similar -k 2 -t -v "$D/tiny.txt" <<< "king woman -man"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'king woman -man\t1\tqueen\t0.958569\nking woman -man\t2\tgirl\t0.710269')" ]
+	run firth-eval similar -k 1 -v "$D/tiny.txt" -- king woman -man
+	[ "$output" = "king woman -man:
+   1  queen                      0.9586" ]
+}
+
+@test "firth-eval similar gives the cosine of a pair written a ~ b" {
+	run --separate-stderr firth-eval similar -v "$D/tiny.txt" <<< "king ~ queen"
+	[ "$status" -eq 0 ]
+	[ "$output" = "king                 ~ queen                  0.5000" ]
+	run firth-eval similar -t -v "$D/tiny.txt" <<< "king ~ queen"
+	[ "$output" = "$(printf 'king\t~\tqueen\t0.500000')" ]
+}
+
+@test "firth-eval similar warns about an unknown word and fails at the end" {
+	run --separate-stderr firth-eval similar -k 1 -t -v "$D/tiny.txt" <<< "xyzzy -man
+-man
+queen"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: 'xyzzy' is not in the vectors
+firth-eval: stdin:2: a query needs at least one word without '-'" ]
+	[ "$output" = "$(printf 'queen\t1\twoman\t0.707107')" ]
+}
+
+@test "firth-eval pads words by display width, not bytes" {
+	printf 'amélia 1 0\nmaria 1 0.1\n日本 0.9 0.2\n' > "$T/u.txt"
+	run --separate-stderr firth-eval neighbours -k 2 -v "$T/u.txt" maria
+	[ "$status" -eq 0 ]
+	# The scores start in one column: 6 + 24 + 1 columns in.  By hand:
+	# cos((1, .1), (1, 0)) = .9950, cos((1, .1), (.9, .2)) = .9929.
+	[ "${lines[1]}" = "   1  amélia                     0.9950" ]
+	[ "${lines[2]}" = "   2  日本                       0.9929" ]
+}
+
+# ---- align, drift ----
+
+# A fixed rotation of 4-D vectors: 30 degrees in the plane of axes 1-2,
+# 70 in the plane of 3-4, then axes 1 and 4 swapped (a reflection).
+rotate() {
+	awk '{ c = cos(30 * 3.14159265358979 / 180); s = sin(30 * 3.14159265358979 / 180)
+	       C = cos(70 * 3.14159265358979 / 180); S = sin(70 * 3.14159265358979 / 180)
+	       a = c * $2 - s * $3; b = s * $2 + c * $3
+	       x = C * $4 - S * $5; y = S * $4 + C * $5
+	       printf "%s %.9f %.9f %.9f %.9f\n", $1, y, b, x, a }' "$1"
+}
+
+# Random 4-D vectors for n words.
+random_vectors() {
+	awk -v n="$1" -v seed="$2" 'BEGIN { srand(seed); for (i = 0; i < n; i++)
+	    printf "w%d %.6f %.6f %.6f %.6f\n", i, rand() - .5, rand() - .5, rand() - .5, rand() - .5 }'
+}
+
+# Largest |cosine(row i, row i+1) in $1 - the same in $2|, as rows go.
+cos_drift() {
+	paste -d ' ' "$1" "$2" | awk '{
+	    n1 = 0; n2 = 0; for (k = 2; k <= 5; k++) { a[k] = $k; b[k] = $(k + 5) }
+	    if (NR > 1) { d1 = 0; d2 = 0; p1 = 0; q1 = 0; p2 = 0; q2 = 0
+	        for (k = 2; k <= 5; k++) { d1 += a[k] * pa[k]; p1 += a[k]^2; q1 += pa[k]^2
+	            d2 += b[k] * pb[k]; p2 += b[k]^2; q2 += pb[k]^2 }
+	        e = d1 / sqrt(p1 * q1) - d2 / sqrt(p2 * q2); if (e < 0) e = -e; if (e > m) m = e }
+	    for (k = 2; k <= 5; k++) { pa[k] = a[k]; pb[k] = b[k] } }
+	    END { printf "%.1e\n", m }'
+}
+
+@test "firth-eval align turns a rotated copy back onto the original" {
+	random_vectors 40 3 > "$T/a.txt"
+	rotate "$T/a.txt" > "$T/r.txt"
+	run --separate-stderr firth-eval align -f glove -v "$T/r.txt" "$T/a.txt"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "firth-eval: rotated 40 vectors onto $T/a.txt over 40 shared words; mean cosine of a shared word with its previous vector 1.0000" ]
+	printf '%s\n' "$output" > "$T/back.txt"
+	run awk 'NR == FNR { for (k = 2; k <= 5; k++) v[$1, k] = $k; next }
+	    { for (k = 2; k <= 5; k++) { e = $k - v[$1, k]; if (e < 0) e = -e; if (e > m) m = e } }
+	    END { exit !(m < 1e-5) }' "$T/a.txt" "$T/back.txt"
+	[ "$status" -eq 0 ]
+	# Not vacuous: the rotated copy is far from the original.
+	run awk 'NR == FNR { v[$1] = $2; next } { e = $2 - v[$1]; m += e * e } END { exit !(m > 1) }' \
+	    "$T/a.txt" "$T/r.txt"
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-eval align changes no cosine between the new vectors" {
+	# New vectors: a rotated, perturbed copy with 10 words the old set lacks.
+	random_vectors 60 5 > "$T/old.txt"
+	random_vectors 70 9 | awk 'NR <= 60 { getline l < "'"$T/old.txt"'"; split(l, o, " ")
+	    printf "%s", $1; for (k = 2; k <= 5; k++) printf " %.6f", o[k] + ($k) / 5; print "" ; next }
+	    { print "new" $0 }' > "$T/p.txt"
+	rotate "$T/p.txt" > "$T/new.txt"
+	firth-eval align -q -f word2vec -v "$T/new.txt" "$T/old.txt" | tail -n +2 > "$T/aligned.txt"
+	[ "$(wc -l < "$T/aligned.txt")" -eq 70 ]
+	[ "$(cut -d ' ' -f 1 "$T/aligned.txt" | paste -sd ' ')" = "$(cut -d ' ' -f 1 "$T/new.txt" | paste -sd ' ')" ]
+	run cos_drift "$T/new.txt" "$T/aligned.txt"
+	echo "largest cosine change: $output"
+	awk -v m="$output" 'BEGIN { exit !(m < 1e-5) }'
+	# Not vacuous: the aligned vectors moved.
+	run cos_drift "$T/new.txt" "$T/old.txt"
+	awk -v m="$output" 'BEGIN { exit !(m > 0.01) }'
+}
+
+@test "firth-eval align refuses vectors of another dimension" {
+	printf 'a 1 0\nb 0 1\n' > "$T/two.txt"
+	printf 'a 1 0 0\nb 0 1 0\n' > "$T/three.txt"
+	run --separate-stderr firth-eval align -v "$T/three.txt" "$T/two.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: the vectors have 2 and 3 dimensions; they can be compared or aligned only in the same dimension" ]
+	[ -z "$output" ]
+}
+
+# East, north and west turn by +90 degrees from A to B, moved turns by
+# 270; gone is only in A, fresh only in B (tests/c/test_align.c works
+# out the cosines and top-2 overlaps by hand).
+drift_sets() {
+	printf 'east 1 0\nnorth 0 1\nmoved 1 1\nwest -1 0\ngone -1 -1\n' > "$T/A.txt"
+	printf 'fresh 5 5\nnorth -1 0\neast 0 2\nmoved 3 -3\nwest 0 -1\n' > "$T/B.txt"
+}
+
+@test "firth-eval drift reports overlap, cosine after alignment, the most moved and the new and dropped words" {
+	drift_sets
+	cd "$T"
+	run --separate-stderr firth-eval drift -k 2 A.txt B.txt
+	[ "$status" -eq 0 ]
+	[ "$output" = "drift from A.txt (5 words) to B.txt (5 words), 2 dimensions
+4 shared words; top-2 neighbours among them compared for the 4 most frequent
+(frequency: row order in A.txt)
+
+frequency rank       words   overlap    cosine
+1-1000                   4     0.750     0.500
+all                      4     0.750     0.500
+
+most moved (lowest cosine with itself after alignment):
+word                    rank  cosine overlap  neighbours before -> after
+moved                      3  -1.000   0.500  east,north -> west,east
+east                       1   1.000   1.000  moved,north -> north,moved
+north                      2   1.000   0.500  moved,east -> east,west
+west                       4   1.000   1.000  north,moved -> moved,north
+
+new 1: fresh
+dropped 1: gone" ]
+}
+
+@test "firth-eval drift -t writes a row per bucket, shared, new and dropped word" {
+	drift_sets
+	run --separate-stderr firth-eval drift -t -k 2 "$T/A.txt" "$T/B.txt"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'kind\tword\trank_a\trank_b\twords\tcosine\toverlap
+bucket\t1-1000\tNA\tNA\t4\t0.500000\t0.750000
+bucket\tall\tNA\tNA\t4\t0.500000\t0.750000
+word\teast\t1\t3\t1\t1.000000\t1.000000
+word\tnorth\t2\t2\t1\t1.000000\t0.500000
+word\tmoved\t3\t4\t1\t-1.000000\t0.500000
+word\twest\t4\t5\t1\t1.000000\t1.000000
+new\tfresh\tNA\t1\t1\tNA\tNA
+dropped\tgone\t5\tNA\t1\tNA\tNA')" ]
+}
+
+@test "firth-eval drift -N compares the neighbours of the most frequent words only" {
+	drift_sets
+	run --separate-stderr firth-eval drift -t -k 2 -N 2 "$T/A.txt" "$T/B.txt"
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "$(printf 'bucket\t1-1000\tNA\tNA\t2\t1.000000\t0.750000')" ]
+	[ "${lines[5]}" = "$(printf 'word\tmoved\t3\t4\t1\t-1.000000\tNA')" ]
+}
+
+@test "firth-eval drift refuses sets with fewer than two words in common" {
+	printf 'a 1 0\nb 0 1\n' > "$T/x.txt"
+	printf 'a 1 0\nc 0 1\n' > "$T/y.txt"
+	run --separate-stderr firth-eval drift "$T/x.txt" "$T/y.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-eval: the two sets share 1 word; at least 2 are needed" ]
+	run --separate-stderr firth-eval drift "$T/x.txt"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-eval: drift takes two vectors files, the earlier first: drift A B" ]
+}
+
+# ---- plot labels ----
+
+@test "firth-eval plot places 40 labels without overlaps and captions the vectors file" {
+	# 40 words in 4 tight clusters: labels at a fixed offset would collide.
+	awk 'BEGIN { srand(11); for (i = 0; i < 40; i++) { c = i % 4
+	    printf "word%02d %.4f %.4f %.4f\n", i, (c == 1) + rand() * .05, (c == 2) + rand() * .05, (c == 3) + rand() * .05 } }' > "$T/c.txt"
+	cut -d ' ' -f 1 "$T/c.txt" > "$T/words"
+	run --separate-stderr firth-eval plot -v "$T/c.txt" < "$T/words"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" > "$T/p.svg"
+	[[ "$output" == *'vectors: c.txt</text>'* ]]
+	# Every label box against every other: no two intersect.
+	run awk -F'"' '/<rect class="label"/ { x[n] = $4; y[n] = $6; w[n] = $8; h[n] = $10; n++ }
+	    END { if (n != 40) { print n " labels"; exit 1 }
+	          for (i = 0; i < n; i++) for (j = i + 1; j < n; j++)
+	              if (x[i] < x[j] + w[j] && x[j] < x[i] + w[i] && y[i] < y[j] + h[j] && y[j] < y[i] + h[i]) {
+	                  print "overlap " i " " j; bad = 1 }
+	          exit bad }' "$T/p.svg"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Labels moved away from crowded points get leader lines.
+	[ "$(grep -c 'class="leader"' "$T/p.svg")" -gt 0 ]
 }

@@ -1,8 +1,8 @@
 /*
  * simil.c - fuzz target: the similarity-set reader of firth-eval.
  *
- * The reader (pairs_read) is a static function of src/eval.c, so the
- * tool's source is compiled in here, its main renamed.  Input: a file of
+ * The reader is simil_pairs_read (lib/simil.c); the tool's source is
+ * still compiled in here, its main renamed.  Input: a file of
  * "word word score" lines.  Read scores are finite, and Spearman's rho
  * of the scores against themselves is 1 (or NaN when they are constant
  * or fewer than two), which runs the ranking on every tie pattern.
@@ -23,10 +23,10 @@ static void
 body(void *p)
 {
 	struct arg *a = p;
-	struct pairs ps = { 0 };
+	struct simil_pairs ps = { 0 };
 	double rho;
 
-	pairs_read(&ps, a->f, "fuzz");
+	simil_pairs_read(&ps, a->f, "fuzz");
 	for (size_t i = 0; i < ps.n; i++)
 		if (!isfinite(ps.gold[i]) || ps.w1[i][0] == '\0' ||
 		    ps.w2[i][0] == '\0')
@@ -34,7 +34,7 @@ body(void *p)
 	rho = simil_spearman(ps.gold, ps.gold, ps.n);
 	if (!isnan(rho) && fabs(rho - 1) > 1e-9)
 		abort();
-	pairs_free(&ps);
+	simil_pairs_free(&ps);
 }
 
 FUZZ_TARGET(simil)
