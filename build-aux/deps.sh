@@ -20,6 +20,7 @@ need 'pkg-config --exists sqlite3' libsqlite3-dev
 need 'pkg-config --exists libutf8proc' libutf8proc-dev
 need 'pkg-config --exists lapacke' liblapacke-dev
 need 'pkg-config --exists openblas' libopenblas-dev
+need 'pkg-config --exists nettle' nettle-dev
 if [ "${1:-}" = --check ]; then
 	need 'command -v bats' bats
 	need 'command -v mandoc' mandoc
@@ -42,6 +43,6 @@ if [ -n "$pkgs" ]; then
 	fi
 fi
 
-mods="zlib sqlite3 libutf8proc lapacke openblas"
+mods="zlib sqlite3 libutf8proc lapacke openblas nettle"
 echo "DEP_CFLAGS = $(pkg-config --cflags $mods)"
 echo "DEP_LIBS = $(pkg-config --libs $mods) -lm -lpthread"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "digest.h"
 
 static const char schema_sql[] =
     "CREATE TABLE meta("
@@ -338,30 +339,51 @@ db_settings_check(struct db *db, const char *key, const char *settings,
 	free(old);
 }
 
+/* A batch key's parts (digest_key_split), or die naming the key. */
+static void
+batch_key(struct db *db, const char *key, char *primary, char *legacy)
+{
+	if (!digest_key_split(key, primary, DB_DIGEST_MAX, legacy,
+	    DB_DIGEST_MAX))
+		cli_die("%s: internal error: batch key '%.80s' is too long",
+		    db->path, key);
+}
+
 int64_t
-db_batch_find(struct db *db, const char *kind, const char *digest)
+db_batch_find(struct db *db, const char *kind, const char *key)
 {
 	sqlite3_stmt *st = db_prepare(db,
 	    "SELECT id FROM batches WHERE kind = ?1 AND digest = ?2");
+	char primary[DB_DIGEST_MAX], legacy[DB_DIGEST_MAX];
 	int64_t id = -1;
 
+	batch_key(db, key, primary, legacy);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, primary, -1, SQLITE_STATIC);
 	if (db_step(db, st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
+	/* Counted by a firth that recorded the CRC-32/Adler-32 checksum? */
+	if (id < 0 && legacy[0] != '\0') {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 2, legacy, -1, SQLITE_STATIC);
+		if (db_step(db, st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
 	return id;
 }
 
 int64_t
-db_batch_add(struct db *db, const char *kind, const char *digest,
+db_batch_add(struct db *db, const char *kind, const char *key,
     const char *source, int64_t docs, int64_t tokens)
 {
+	char digest[DB_DIGEST_MAX], legacy[DB_DIGEST_MAX];
 	sqlite3_stmt *st = db_prepare(db,
 	    "INSERT INTO batches(kind, digest, source, docs, tokens, added) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
 
+	batch_key(db, key, digest, legacy);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);

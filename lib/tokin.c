@@ -40,7 +40,7 @@ struct tokin {
 	int indoc;		/* a token was returned since the last EOD */
 	char *source;
 	uint64_t bytes, truncated;
-	uint32_t crc, adler;
+	struct digest dg;	/* of every byte handed out */
 	unsigned char tok[TOKIN_MAXTOK];
 	/* tokin_read_block */
 	char *carry;		/* bytes read past the last block's end */
@@ -106,8 +106,7 @@ input_read(struct tokin *t, unsigned char *p, size_t n)
 				cli_die("%s: a firth stream, not token text "
 				    "(firth-cat decodes it)", t->curname);
 			t->atstart = 0;
-			t->crc = crc32(t->crc, p, got);
-			t->adler = adler32(t->adler, p, got);
+			digest_update(&t->dg, p, (size_t)got);
 			t->bytes += got;
 			t->lastbyte = p[got - 1];
 			return (size_t)got;
@@ -127,8 +126,7 @@ input_read(struct tokin *t, unsigned char *p, size_t n)
 			 */
 			t->lastbyte = '\n';
 			p[0] = '\n';
-			t->crc = crc32(t->crc, p, 1);
-			t->adler = adler32(t->adler, p, 1);
+			digest_update(&t->dg, p, 1);
 			t->bytes++;
 			return 1;
 		}
@@ -148,8 +146,7 @@ tokin_open(char **files, int nfiles)
 	}
 	t->files = files;
 	t->nfiles = nfiles;
-	t->crc = crc32(0, NULL, 0);
-	t->adler = adler32(0, NULL, 0);
+	digest_init(&t->dg);
 	for (int i = 0; i < nfiles; i++)
 		n += strlen(files[i]) + 1;
 	t->source = xmalloc(n);
@@ -307,8 +304,7 @@ tokin_read_block(struct tokin *t, char *buf, size_t cap, int *cut)
 void
 tokin_digest(const struct tokin *t, char out[TOKIN_DIGEST_LEN])
 {
-	snprintf(out, TOKIN_DIGEST_LEN, "%08x-%08x-%llx", t->crc, t->adler,
-	    (unsigned long long)t->bytes);
+	digest_key(&t->dg, out);
 }
 
 const char *
