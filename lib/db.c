@@ -10,9 +10,12 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -660,20 +663,124 @@ db_is_empty(struct db *db)
 	return n == 0;
 }
 
+/*
+ * The name SQLite is given for path.  SQLite builds that take URIs
+ * (Debian's does, SQLITE_USE_URI) read a name beginning with "file:" as
+ * one, so "file:x.db?mode=memory" would not be the file it names:
+ * "./" in front makes it a plain relative path again.
+ */
+static char *
+sqlite_name(const char *path)
+{
+	char *s;
+
+	if (strncmp(path, "file:", 5) != 0)
+		return xstrdup(path);
+	s = xmalloc(strlen(path) + 3);
+	memcpy(s, "./", 2);
+	strcpy(s + 2, path);
+	return s;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-encoded, for sqlite3_open_v2. */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *u = xmalloc(strlen(path) * 3 + 32), *o = u;
+
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p != '\0';
+	    p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-", *p) != NULL)
+			*o++ = (char)*p;
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	strcpy(o, "?immutable=1");
+	return u;
+}
+
+/*
+ * How a reader may open a WAL database it shares with other users
+ * (firth-db(5), "Shared databases").  SQLite reads a WAL database
+ * through DB-wal and DB-shm, and creates them when they are missing,
+ * owned by whoever reads: a reader of another user would then leave
+ * files the owner cannot write, and its next batch would fail.  Writers
+ * keep both files in place (SQLITE_FCNTL_PERSIST_WAL), so a reader
+ * normally finds them.  Returns 0 to open as usual, 1 to open the file
+ * immutable (a read-only file system: no writer can exist); dies when
+ * reading would create files for another user.
+ */
+static int
+reader_plan(const char *path)
+{
+	size_t n = strlen(path) + 5;
+	char *wal = xmalloc(n), *shm = xmalloc(n), *dir, *slash;
+	struct stat st;
+	struct statvfs vfs;
+	int have, ro;
+
+	snprintf(wal, n, "%s-wal", path);
+	snprintf(shm, n, "%s-shm", path);
+	have = access(wal, F_OK) == 0 && access(shm, F_OK) == 0;
+	free(wal);
+	free(shm);
+	/* The owner's files are the owner's; root's SQLite gives them to
+	 * the database's owner (it chowns what it creates). */
+	if (have || stat(path, &st) != 0 || st.st_uid == geteuid() ||
+	    geteuid() == 0)
+		return 0;
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = '\0';
+	ro = statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+	free(dir);
+	if (ro)
+		return 1;
+	cli_die("%s: reading it would create %s-wal and %s-shm as this user, "
+	    "and its owner could then not write it: have the owner open it "
+	    "once with a firth tool of this version (firth-vocab -d %s "
+	    "--list), which leaves both files in place for every reader",
+	    path, path, path, path);
+}
+
 struct db *
 db_open(const char *path, int mode)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
-	int flags, exists = access(path, F_OK) == 0;
+	int flags, exists = access(path, F_OK) == 0, fd;
+	char *name;
 
 	db->path = xstrdup(path);
 	if (!exists && mode != DB_CREATE)
 		cli_die("%s: no such corpus database; firth-vocab -d %s "
 		    "creates it", path, path);
+	/*
+	 * A new file is created here, not by SQLite (which makes it 0644
+	 * whatever the umask): 0666 less the umask, like every other
+	 * output, and SQLite gives DB-wal and DB-shm the same mode.
+	 */
+	if (!exists && (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0666)) >= 0)
+		close(fd);
 	flags = mode == DB_READ ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | (mode == DB_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
+	if (mode == DB_READ && reader_plan(path) == 1) {
+		name = immutable_uri(path);
+		flags |= SQLITE_OPEN_URI;
+	} else
+		name = sqlite_name(path);
+	if (sqlite3_open_v2(name, &db->h, flags, NULL) != SQLITE_OK)
 		db_die(db, "open");
+	free(name);
 	sqlite3_extended_result_codes(db->h, 1);
 	db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive mode");
 	db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "trusted_schema off");
@@ -702,6 +809,16 @@ db_open(const char *path, int mode)
 		if (rc != SQLITE_OK)
 			db_die(db, "setting WAL mode");
 		db_exec(db, "PRAGMA synchronous = NORMAL");
+		/*
+		 * Keep DB-wal and DB-shm when the last connection closes, so
+		 * readers of other users find them and never create their
+		 * own; the log is truncated to 0 bytes then, not left large.
+		 */
+		int one = 1;
+		if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL,
+		    &one) != SQLITE_OK)
+			db_die(db, "keeping the write-ahead log");
+		db_exec(db, "PRAGMA journal_size_limit = 0");
 	}
 	db_exec(db, "PRAGMA foreign_keys = ON");
 	/* Check each b-tree cell's size as it is read: damage found early
