@@ -91,6 +91,36 @@ cat 1" ]
 	[ "$output" = "firth-vocab: cut.gz: unexpected end of gzip data (the file is truncated)" ]
 }
 
+@test "firth-vocab refuses gzip data with trailing garbage, from a file or stdin" {
+	{ gzip -c t.txt; echo 'not gzip'; } > tg.gz
+	run --separate-stderr firth-vocab -q tg.gz
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-vocab: tg.gz: trailing garbage after the gzip data (bytes that are not another gzip member): the file is damaged, or something was appended to it" ]
+	run --separate-stderr firth-vocab -q -d c.db < tg.gz
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-vocab: stdin: trailing garbage after the gzip data (bytes that are not another gzip member): the file is damaged, or something was appended to it" ]
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM batches')" = 0 ]
+}
+
+@test "firth-vocab reads gzip members one after another as one file" {
+	{ gzip -c t.txt; gzip -c t.txt; } > two.gz
+	run --separate-stderr firth-vocab -q two.gz
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(firth-vocab -q t.txt t.txt)" ]
+}
+
+@test "firth-vocab names stdin, not a file descriptor, in a gzip error" {
+	seq 1 50000 | gzip -c > big.gz
+	printf '\377\377\377\377\377\377\377\377' |
+	    dd of=big.gz bs=1 seek=3000 conv=notrunc status=none
+	run --separate-stderr firth-vocab -q < big.gz
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "firth-vocab: stdin: damaged gzip data ("*")" ]]
+	run --separate-stderr firth-vocab -q big.gz
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "firth-vocab: big.gz: damaged gzip data ("*")" ]]
+}
+
 @test "firth-vocab adds up several input files" {
 	run firth-vocab -q t.txt t.txt
 	[ "$status" -eq 0 ]
