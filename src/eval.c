@@ -21,6 +21,7 @@
 
 #include "analogy.h"
 #include "cli.h"
+#include "escape.h"
 #include "linein.h"
 #include "stream.h"
 #include "pca.h"
@@ -75,15 +76,7 @@ static void
 json_str(const char *s)
 {
 	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
+	escape_json(stdout, s);	/* lib/escape.c: controls, invalid UTF-8 */
 	putchar('"');
 }
 
@@ -658,14 +651,7 @@ plot_pair(struct plot *p, const struct emb *e, const char *a, const char *b)
 static void
 xml_text(const char *s)
 {
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", stdout); break;
-		case '>': fputs("&gt;", stdout); break;
-		case '&': fputs("&amp;", stdout); break;
-		case '"': fputs("&quot;", stdout); break;
-		default: putchar(*s);
-		}
+	escape_xml(stdout, s);	/* lib/escape.c: controls, invalid UTF-8 */
 }
 
 /* Write the SVG: 800 x 600 user units, points scaled into a margin. */
