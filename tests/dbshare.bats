@@ -35,6 +35,9 @@ two_users() {
 }
 
 teardown() {
+	if [ -n "${romount:-}" ]; then
+		umount "$romount" 2> /dev/null || true
+	fi
 	if [ -n "${share:-}" ]; then
 		rm -rf "$share"
 		userdel "$owner" 2> /dev/null || true
@@ -119,4 +122,23 @@ as() {
 	run --separate-stderr as "$reader" firth-vocab -d c.db --list
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "the 3" ]
+}
+
+@test "a reader of another user reads a database on a read-only file system without log files" {
+	two_users
+	mkdir "$share/src" "$share/d"
+	cp t.txt "$share/src/"
+	firth-vocab -q -d "$share/src/c.db" "$share/src/t.txt"
+	rm -f "$share/src/c.db-wal" "$share/src/c.db-shm"
+	chmod -R a+rX "$share/src"
+	# A read-only bind mount stands in for read-only media.
+	if ! mount --bind "$share/src" "$share/d" 2> /dev/null; then
+		skip "cannot bind-mount here (needs mount privileges)"
+	fi
+	romount=$share/d
+	mount -o remount,bind,ro "$share/d" || skip "cannot remount read-only here"
+	run --separate-stderr as "$reader" firth-vocab -d c.db --list
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "the 3" ]
+	[ ! -e "$share/src/c.db-shm" ]
 }
