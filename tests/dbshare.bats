@@ -22,8 +22,12 @@ two_users() {
 		skip "needs root with useradd and setpriv (util-linux) to act as two users"
 	fi
 	owner=fo$$ reader=fr$$
-	useradd -M -N -s /bin/sh "$owner"
-	useradd -M -N -s /bin/sh "$reader"
+	useradd -M -N -s /bin/sh "$owner" ||
+	    skip "useradd $owner failed (a read-only /etc?)"
+	useradd -M -N -s /bin/sh "$reader" || {
+		userdel "$owner"
+		skip "useradd $reader failed (a read-only /etc?)"
+	}
 	# Under /tmp, not $BATS_TEST_TMPDIR: its parents may be closed to
 	# other users.  The tools are copied there for the same reason.
 	share=$(mktemp -d /tmp/firth-share.XXXXXX)
