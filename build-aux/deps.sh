@@ -23,6 +23,7 @@ need '"$PKG_CONFIG" --exists sqlite3' libsqlite3-dev
 need '"$PKG_CONFIG" --exists libutf8proc' libutf8proc-dev
 need '"$PKG_CONFIG" --exists lapacke' liblapacke-dev
 need '"$PKG_CONFIG" --exists openblas' libopenblas-dev
+need '"$PKG_CONFIG" --exists nettle' nettle-dev
 if [ "${1:-}" = --check ]; then
 	need 'command -v bats' bats
 	need 'command -v mandoc' mandoc
@@ -47,6 +48,6 @@ if [ -n "$pkgs" ]; then
 	fi
 fi
 
-mods="zlib sqlite3 libutf8proc lapacke openblas"
+mods="zlib sqlite3 libutf8proc lapacke openblas nettle"
 echo "DEP_CFLAGS = $("$PKG_CONFIG" --cflags $mods)"
 echo "DEP_LIBS = $("$PKG_CONFIG" --libs $mods) -lm -lpthread"

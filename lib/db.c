@@ -10,12 +10,16 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "digest.h"
 
 static const char schema_sql[] =
     "CREATE TABLE meta("
@@ -263,11 +267,61 @@ seal_check(struct db *db)
 	free(have);
 }
 
+/*
+ * Refuse to commit counts that a reader would refuse (db_words_load):
+ * SQLite stores an integer sum that overflows as a REAL (9.2e18) and
+ * the CHECK (count >= 0) lets it through, so every writer's words are
+ * checked here, whichever code added them.  Nothing of the transaction
+ * is kept.
+ */
+static void
+words_check(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, word, count FROM words "
+	    "WHERE typeof(count) != 'integer' OR count < 0 LIMIT 1");
+	char *what = NULL;
+	int rc;
+
+	if (db_step(db, st) == SQLITE_ROW) {
+		const char *w = (const char *)sqlite3_column_text(st, 1);
+		const char *c = (const char *)sqlite3_column_text(st, 2);
+		size_t n = 256 + (w != NULL ? strlen(w) : 0);
+
+		what = xmalloc(n);
+		snprintf(what, n, "the count of word %lld ('%.100s') would be "
+		    "%s, not an integer from 0 to %lld", (long long)
+		    sqlite3_column_int64(st, 0), w != NULL ? w : "",
+		    c != NULL ? c : "NULL", (long long)INT64_MAX);
+	}
+	sqlite3_finalize(st);
+	if (what == NULL) {
+		/* sum() fails on integer overflow where total() would not. */
+		st = db_prepare(db, "SELECT sum(count) FROM words");
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW && (sqlite3_extended_errcode(db->h) &
+		    0xff) != SQLITE_ERROR)
+			db_die(db, "checking the counts");
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW) {
+			what = xmalloc(128);
+			snprintf(what, 128, "the counts would add up to more "
+			    "than %lld", (long long)INT64_MAX);
+		}
+	}
+	if (what != NULL) {
+		db_rollback(db);
+		cli_die("%s: %s; nothing of this run was kept (counts past "
+		    "2^63-1 cannot be stored: start a new database)", db->path,
+		    what);
+	}
+}
+
 void
 db_commit(struct db *db)
 {
 	char seal[17];
 
+	words_check(db);
 	seal_compute(db, seal);
 	db_meta_set(db, "seal", seal);
 	db_exec(db, "COMMIT");
@@ -329,30 +383,51 @@ db_settings_check(struct db *db, const char *key, const char *settings,
 	free(old);
 }
 
+/* A batch key's parts (digest_key_split), or die naming the key. */
+static void
+batch_key(struct db *db, const char *key, char *primary, char *legacy)
+{
+	if (!digest_key_split(key, primary, DB_DIGEST_MAX, legacy,
+	    DB_DIGEST_MAX))
+		cli_die("%s: internal error: batch key '%.80s' is too long",
+		    db->path, key);
+}
+
 int64_t
-db_batch_find(struct db *db, const char *kind, const char *digest)
+db_batch_find(struct db *db, const char *kind, const char *key)
 {
 	sqlite3_stmt *st = db_prepare(db,
 	    "SELECT id FROM batches WHERE kind = ?1 AND digest = ?2");
+	char primary[DB_DIGEST_MAX], legacy[DB_DIGEST_MAX];
 	int64_t id = -1;
 
+	batch_key(db, key, primary, legacy);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, primary, -1, SQLITE_STATIC);
 	if (db_step(db, st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
+	/* Counted by a firth that recorded the CRC-32/Adler-32 checksum? */
+	if (id < 0 && legacy[0] != '\0') {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 2, legacy, -1, SQLITE_STATIC);
+		if (db_step(db, st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
 	return id;
 }
 
 int64_t
-db_batch_add(struct db *db, const char *kind, const char *digest,
+db_batch_add(struct db *db, const char *kind, const char *key,
     const char *source, int64_t docs, int64_t tokens)
 {
+	char digest[DB_DIGEST_MAX], legacy[DB_DIGEST_MAX];
 	sqlite3_stmt *st = db_prepare(db,
 	    "INSERT INTO batches(kind, digest, source, docs, tokens, added) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
 
+	batch_key(db, key, digest, legacy);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
@@ -385,6 +460,7 @@ db_words_load(struct db *db, char ***wordsp, int64_t **countsp, uint32_t *np)
 	char *buf = NULL;
 	size_t len = 0, cap = 0, k;
 	size_t *off;
+	int64_t total = 0;	/* the counts so far, checked for overflow */
 
 	words = xcalloc((size_t)n + 1, sizeof(char *));
 	counts = xcalloc((size_t)n + 1, sizeof(int64_t));
@@ -395,11 +471,27 @@ db_words_load(struct db *db, char ***wordsp, int64_t **countsp, uint32_t *np)
 		int64_t id = sqlite3_column_int64(st, 0);
 
 		/* Ids are 0..n-1 by construction; anything else is damage. */
-		if (id != (int64_t)i || i >= n || w == NULL ||
-		    sqlite3_column_int64(st, 2) < 0)
+		if (id != (int64_t)i || i >= n || w == NULL)
 			cli_die("%s: damaged words table (id %lld at row %u); "
 			    "run PRAGMA integrity_check", db->path,
 			    (long long)id, i);
+		/*
+		 * A count is a non-negative integer and all of them add up
+		 * within int64: samplers and ranks downstream sum them.  A
+		 * REAL (what SQLite makes of an overflowing sum) or a
+		 * negative count is someone else's edit.
+		 */
+		if (sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
+		    sqlite3_column_int64(st, 2) < 0)
+			cli_die("%s: damaged words table: the count of word "
+			    "%lld ('%.100s') is %s, not a non-negative integer",
+			    db->path, (long long)id, (const char *)w,
+			    sqlite3_column_text(st, 2) != NULL ? (const char *)
+			    sqlite3_column_text(st, 2) : "NULL");
+		if (__builtin_add_overflow(total, sqlite3_column_int64(st, 2),
+		    &total))
+			cli_die("%s: damaged words table: the counts add up to "
+			    "more than %lld", db->path, (long long)INT64_MAX);
 		k = (size_t)sqlite3_column_bytes(st, 1);
 		if (len + k + 1 > cap) {
 			cap = (len + k + 1) * 2;
@@ -435,20 +527,77 @@ db_words_free(char **words, int64_t *counts, uint32_t n)
 	free(counts);
 }
 
+/*
+ * The schema firth makes, as SQLite stores it: one row per table and
+ * index (type, name, tbl_name, sql), read from a private in-memory
+ * database built from schema_sql, so the comparison below needs no
+ * second copy of the schema to keep in step.
+ */
+struct schema_row {
+	char *type, *name, *tbl, *sql;	/* sql NULL for automatic indexes */
+};
+
+static struct schema_row *
+schema_reference(size_t *np)
+{
+	static struct schema_row *rows;
+	static size_t n;
+	sqlite3 *m;
+	sqlite3_stmt *st;
+
+	if (rows != NULL) {
+		*np = n;
+		return rows;
+	}
+	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK || sqlite3_exec(m, schema_sql, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(m, "SELECT type, name, tbl_name, "
+	    "sql FROM sqlite_schema ORDER BY type DESC, name", -1, &st, NULL) != SQLITE_OK)
+		cli_die("internal error: cannot build the reference schema: %s",
+		    sqlite3_errmsg(m));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		rows[n].type = xstrdup((const char *)sqlite3_column_text(st, 0));
+		rows[n].name = xstrdup((const char *)sqlite3_column_text(st, 1));
+		rows[n].tbl = xstrdup((const char *)sqlite3_column_text(st, 2));
+		rows[n].sql = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
+		    xstrdup((const char *)sqlite3_column_text(st, 3));
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(m);
+	*np = n;
+	return rows;
+}
+
+static int
+same_text(const unsigned char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == NULL && b == NULL;
+	return strcmp((const char *)a, b) == 0;
+}
+
 static void
 schema_check(struct db *db)
 {
+	struct schema_row *ref;
+	size_t nref;
 	sqlite3_stmt *st;
 	char *v;
 
 	/*
-	 * firth makes no triggers and no views.  They are off on our
-	 * connections, but one in the file means someone else's schema: a
-	 * view can stand in for a table (the column check below would pass)
-	 * and a trigger would run in a less careful client.  Refuse both.
+	 * firth makes no triggers, views or virtual tables.  Triggers and
+	 * views are off on our connections, but one in the file means
+	 * someone else's schema: a view or a virtual table (fts4, say) can
+	 * stand in for a table without its constraints (the column check
+	 * below would pass), and a trigger would run in a less careful
+	 * client.  Refuse all three first, before any of them is queried.
 	 */
-	st = db_prepare(db, "SELECT type, name FROM sqlite_schema "
-	    "WHERE type IN ('trigger', 'view') ORDER BY type, name LIMIT 1");
+	st = db_prepare(db, "SELECT CASE WHEN type = 'table' THEN "
+	    "'virtual table' ELSE type END, name FROM sqlite_schema "
+	    "WHERE type IN ('trigger', 'view') OR (type = 'table' AND "
+	    "sql LIKE 'CREATE VIRTUAL TABLE%') ORDER BY type, name LIMIT 1");
 	if (db_step(db, st) == SQLITE_ROW)
 		cli_die("%s: not a firth corpus database (it holds %s '%s', "
 		    "which firth never makes)", db->path,
@@ -456,6 +605,7 @@ schema_check(struct db *db)
 		    (const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
 
+	/* The columns first: the most telling message for a foreign file. */
 	for (size_t t = 0; t < sizeof(expect_cols) / sizeof(expect_cols[0]);
 	    t++) {
 		for (size_t c = 1; c < 9 && expect_cols[t][c] != NULL; c++) {
@@ -474,6 +624,8 @@ schema_check(struct db *db)
 				    expect_cols[t][0], expect_cols[t][c]);
 		}
 	}
+
+	/* A newer firth's file is told apart before its schema is judged. */
 	v = db_meta_get(db, "schema");
 	if (v == NULL)
 		cli_die("%s: not a firth corpus database (no schema version "
@@ -483,6 +635,49 @@ schema_check(struct db *db)
 		    "(use the firth that wrote it, or upgrade)", db->path, v,
 		    DB_SCHEMA_VERSION);
 	free(v);
+
+	/*
+	 * Then the whole schema, object by object, as SQLite keeps the
+	 * statements that made it: a table with the right columns but
+	 * without a constraint (words.word UNIQUE, say, which keeps one row
+	 * per word), another type, or an index of someone else's is not
+	 * firth's.  sqlite_stat1 and sqlite_stat4 (ANALYZE, PRAGMA
+	 * optimize) only steer the query planner and are allowed.
+	 */
+	ref = schema_reference(&nref);
+	st = db_prepare(db, "SELECT type, tbl_name, sql FROM sqlite_schema "
+	    "WHERE name = ?1");
+	for (size_t i = 0; i < nref; i++) {
+		sqlite3_bind_text(st, 1, ref[i].name, -1, SQLITE_STATIC);
+		if (db_step(db, st) != SQLITE_ROW)
+			cli_die("%s: not a firth corpus database (it has no %s "
+			    "'%s')", db->path, ref[i].type, ref[i].name);
+		if (!same_text(sqlite3_column_text(st, 0), ref[i].type) ||
+		    !same_text(sqlite3_column_text(st, 1), ref[i].tbl) ||
+		    !same_text(sqlite3_column_text(st, 2), ref[i].sql))
+			cli_die("%s: not a firth corpus database (%s '%s' is "
+			    "not defined as firth defines it: a column, type or "
+			    "constraint differs)", db->path, ref[i].type,
+			    ref[i].name);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = db_prepare(db, "SELECT type, name FROM sqlite_schema WHERE name "
+	    "NOT IN ('sqlite_stat1', 'sqlite_stat4') ORDER BY type, name");
+	while (db_step(db, st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		size_t i;
+
+		for (i = 0; i < nref && (name == NULL ||
+		    strcmp(ref[i].name, name) != 0); i++)
+			;
+		if (i == nref)
+			cli_die("%s: not a firth corpus database (it holds %s "
+			    "'%s', which firth never makes)", db->path,
+			    (const char *)sqlite3_column_text(st, 0),
+			    name != NULL ? name : "");
+	}
+	sqlite3_finalize(st);
 }
 
 /* One sqlite3_db_config switch, read back to be sure it took. */
@@ -509,20 +704,124 @@ db_is_empty(struct db *db)
 	return n == 0;
 }
 
+/*
+ * The name SQLite is given for path.  SQLite builds that take URIs
+ * (Debian's does, SQLITE_USE_URI) read a name beginning with "file:" as
+ * one, so "file:x.db?mode=memory" would not be the file it names:
+ * "./" in front makes it a plain relative path again.
+ */
+static char *
+sqlite_name(const char *path)
+{
+	char *s;
+
+	if (strncmp(path, "file:", 5) != 0)
+		return xstrdup(path);
+	s = xmalloc(strlen(path) + 3);
+	memcpy(s, "./", 2);
+	strcpy(s + 2, path);
+	return s;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-encoded, for sqlite3_open_v2. */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *u = xmalloc(strlen(path) * 3 + 32), *o = u;
+
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p != '\0';
+	    p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-", *p) != NULL)
+			*o++ = (char)*p;
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	strcpy(o, "?immutable=1");
+	return u;
+}
+
+/*
+ * How a reader may open a WAL database it shares with other users
+ * (firth-db(5), "Shared databases").  SQLite reads a WAL database
+ * through DB-wal and DB-shm, and creates them when they are missing,
+ * owned by whoever reads: a reader of another user would then leave
+ * files the owner cannot write, and its next batch would fail.  Writers
+ * keep both files in place (SQLITE_FCNTL_PERSIST_WAL), so a reader
+ * normally finds them.  Returns 0 to open as usual, 1 to open the file
+ * immutable (a read-only file system: no writer can exist); dies when
+ * reading would create files for another user.
+ */
+static int
+reader_plan(const char *path)
+{
+	size_t n = strlen(path) + 5;
+	char *wal = xmalloc(n), *shm = xmalloc(n), *dir, *slash;
+	struct stat st;
+	struct statvfs vfs;
+	int have, ro;
+
+	snprintf(wal, n, "%s-wal", path);
+	snprintf(shm, n, "%s-shm", path);
+	have = access(wal, F_OK) == 0 && access(shm, F_OK) == 0;
+	free(wal);
+	free(shm);
+	/* The owner's files are the owner's; root's SQLite gives them to
+	 * the database's owner (it chowns what it creates). */
+	if (have || stat(path, &st) != 0 || st.st_uid == geteuid() ||
+	    geteuid() == 0)
+		return 0;
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = '\0';
+	ro = statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+	free(dir);
+	if (ro)
+		return 1;
+	cli_die("%s: reading it would create %s-wal and %s-shm as this user, "
+	    "and its owner could then not write it: have the owner open it "
+	    "once with a firth tool of this version (firth-vocab -d %s "
+	    "--list), which leaves both files in place for every reader",
+	    path, path, path, path);
+}
+
 struct db *
 db_open(const char *path, int mode)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
-	int flags, exists = access(path, F_OK) == 0;
+	int flags, exists = access(path, F_OK) == 0, fd;
+	char *name;
 
 	db->path = xstrdup(path);
 	if (!exists && mode != DB_CREATE)
 		cli_die("%s: no such corpus database; firth-vocab -d %s "
 		    "creates it", path, path);
+	/*
+	 * A new file is created here, not by SQLite (which makes it 0644
+	 * whatever the umask): 0666 less the umask, like every other
+	 * output, and SQLite gives DB-wal and DB-shm the same mode.
+	 */
+	if (!exists && (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0666)) >= 0)
+		close(fd);
 	flags = mode == DB_READ ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | (mode == DB_CREATE ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK)
+	if (mode == DB_READ && reader_plan(path) == 1) {
+		name = immutable_uri(path);
+		flags |= SQLITE_OPEN_URI;
+	} else
+		name = sqlite_name(path);
+	if (sqlite3_open_v2(name, &db->h, flags, NULL) != SQLITE_OK)
 		db_die(db, "open");
+	free(name);
 	sqlite3_extended_result_codes(db->h, 1);
 	db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive mode");
 	db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "trusted_schema off");
@@ -551,6 +850,16 @@ db_open(const char *path, int mode)
 		if (rc != SQLITE_OK)
 			db_die(db, "setting WAL mode");
 		db_exec(db, "PRAGMA synchronous = NORMAL");
+		/*
+		 * Keep DB-wal and DB-shm when the last connection closes, so
+		 * readers of other users find them and never create their
+		 * own; the log is truncated to 0 bytes then, not left large.
+		 */
+		int one = 1;
+		if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_PERSIST_WAL,
+		    &one) != SQLITE_OK)
+			db_die(db, "keeping the write-ahead log");
+		db_exec(db, "PRAGMA journal_size_limit = 0");
 	}
 	db_exec(db, "PRAGMA foreign_keys = ON");
 	/* Check each b-tree cell's size as it is read: damage found early

@@ -52,9 +52,18 @@ void db_meta_set(struct db *db, const char *key, const char *value);
 void db_settings_check(struct db *db, const char *key, const char *settings,
     int force);
 
-/* batches: one row per ingested input.  kind is "vocab" or "cooc". */
-int64_t db_batch_find(struct db *db, const char *kind, const char *digest);
-int64_t db_batch_add(struct db *db, const char *kind, const char *digest,
+/*
+ * batches: one row per ingested input.  kind is "vocab" or "cooc".  key
+ * is a batch key (digest_key, tokin_digest: "DIGEST LEGACY", maybe with
+ * "+N" from --force) or a digest as a batches table holds it.
+ * db_batch_find returns the id of the batch recorded under the key's
+ * digest or, for a batch an older firth counted, its legacy checksum;
+ * -1 when there is none.  db_batch_add records the batch under the
+ * key's digest alone and returns its id.
+ */
+#define DB_DIGEST_MAX 256	/* bytes of a digest as stored, NUL included */
+int64_t db_batch_find(struct db *db, const char *kind, const char *key);
+int64_t db_batch_add(struct db *db, const char *kind, const char *key,
     const char *source, int64_t docs, int64_t tokens);
 
 /* words: stable ids 0..n-1 in order of first appearance. */

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "cli.h"
+#include "gzin.h"
 #include "stream.h"
 
 #define BUFSZ (1u << 20)
@@ -32,7 +32,7 @@ const unsigned char tokin_class[256] = {
 struct tokin {
 	char **files;
 	int nfiles, cur;
-	gzFile gz;
+	struct gzin *gz;	/* the current input, or NULL */
 	const char *curname;
 	int lastbyte;		/* last byte read from the current file, or -1 */
 	unsigned char *buf;
@@ -40,7 +40,7 @@ struct tokin {
 	int indoc;		/* a token was returned since the last EOD */
 	char *source;
 	uint64_t bytes, truncated;
-	uint32_t crc, adler;
+	struct digest dg;	/* of every byte handed out */
 	unsigned char tok[TOKIN_MAXTOK];
 	/* tokin_read_block */
 	char *carry;		/* bytes read past the last block's end */
@@ -52,25 +52,18 @@ struct tokin {
 static int
 input_next(struct tokin *t)
 {
-	int fd;
-
 	if (t->gz != NULL) {
-		gzclose(t->gz);
+		gzin_close(t->gz);
 		t->gz = NULL;
 	}
 	if (t->cur >= t->nfiles)
 		return 0;
 	t->curname = t->files[t->cur++];
-	if (strcmp(t->curname, "-") == 0) {
-		fd = dup(STDIN_FILENO);
-		t->curname = "stdin";
-		t->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
-	} else
-		t->gz = gzopen(t->curname, "rb");
+	t->gz = gzin_open(t->curname);
 	if (t->gz == NULL)
-		cli_die("cannot open %s: %s", t->curname,
-		    errno ? strerror(errno) : "out of memory");
-	gzbuffer(t->gz, 256 * 1024);
+		cli_die("cannot open %s: %s", strcmp(t->curname, "-") == 0 ?
+		    "stdin" : t->curname, strerror(errno));
+	t->curname = gzin_name(t->gz);
 	t->lastbyte = -1;
 	t->atstart = 1;
 	return 1;
@@ -84,19 +77,13 @@ input_next(struct tokin *t)
 static size_t
 input_read(struct tokin *t, unsigned char *p, size_t n)
 {
-	int got, errnum;
+	size_t got;
 
-	if (n > (1u << 30))
-		n = 1u << 30;
 	for (;;) {
 		if (t->gz == NULL && !input_next(t))
 			return 0;
-		got = gzread(t->gz, p, (unsigned)n);
-		if (got < 0) {
-			const char *m = gzerror(t->gz, &errnum);
-			cli_die("%s: %s", t->curname, errnum == Z_ERRNO ?
-			    strerror(errno) : m);
-		}
+		/* gzin dies naming the file on damage and trailing garbage. */
+		got = gzin_read(t->gz, p, n);
 		if (got > 0) {
 			/*
 			 * A firth stream is not token text: counted, its bytes
@@ -106,18 +93,12 @@ input_read(struct tokin *t, unsigned char *p, size_t n)
 				cli_die("%s: a firth stream, not token text "
 				    "(firth-cat decodes it)", t->curname);
 			t->atstart = 0;
-			t->crc = crc32(t->crc, p, got);
-			t->adler = adler32(t->adler, p, got);
+			digest_update(&t->dg, p, got);
 			t->bytes += got;
 			t->lastbyte = p[got - 1];
-			return (size_t)got;
+			return got;
 		}
-		/* A gzip member cut short reads as a short file: refuse. */
-		gzerror(t->gz, &errnum);
-		if (errnum == Z_BUF_ERROR)
-			cli_die("%s: unexpected end of gzip data (the file is "
-			    "truncated)", t->curname);
-		gzclose(t->gz);
+		gzin_close(t->gz);
 		t->gz = NULL;
 		if (t->lastbyte != -1 && t->lastbyte != '\n') {
 			/*
@@ -127,8 +108,7 @@ input_read(struct tokin *t, unsigned char *p, size_t n)
 			 */
 			t->lastbyte = '\n';
 			p[0] = '\n';
-			t->crc = crc32(t->crc, p, 1);
-			t->adler = adler32(t->adler, p, 1);
+			digest_update(&t->dg, p, 1);
 			t->bytes++;
 			return 1;
 		}
@@ -148,8 +128,7 @@ tokin_open(char **files, int nfiles)
 	}
 	t->files = files;
 	t->nfiles = nfiles;
-	t->crc = crc32(0, NULL, 0);
-	t->adler = adler32(0, NULL, 0);
+	digest_init(&t->dg);
 	for (int i = 0; i < nfiles; i++)
 		n += strlen(files[i]) + 1;
 	t->source = xmalloc(n);
@@ -307,8 +286,7 @@ tokin_read_block(struct tokin *t, char *buf, size_t cap, int *cut)
 void
 tokin_digest(const struct tokin *t, char out[TOKIN_DIGEST_LEN])
 {
-	snprintf(out, TOKIN_DIGEST_LEN, "%08x-%08x-%llx", t->crc, t->adler,
-	    (unsigned long long)t->bytes);
+	digest_key(&t->dg, out);
 }
 
 const char *
@@ -334,8 +312,7 @@ tokin_close(struct tokin *t)
 {
 	if (t == NULL)
 		return;
-	if (t->gz != NULL)
-		gzclose(t->gz);
+	gzin_close(t->gz);
 	free(t->buf);
 	free(t->carry);
 	free(t->source);

@@ -2,8 +2,8 @@
  * tokin.h - read token text: documents on lines, tokens separated by
  * spaces (the corpus format of GloVe and word2vec), plain or gzip, from
  * files or stdin, in constant memory however long a line is.  The reader
- * also keeps a content digest of everything it read, so a batch fed twice
- * can be recognised.
+ * also keeps a content digest of everything it read (digest.h), so a
+ * batch fed twice can be recognised.
  */
 #ifndef FIRTH_TOKIN_H
 #define FIRTH_TOKIN_H
@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "digest.h"
+
 #define TOKIN_MAXTOK 1024	/* longer tokens are cut to this many bytes */
-#define TOKIN_DIGEST_LEN 40	/* "crc32-adler32-length" + NUL, as hex */
+#define TOKIN_DIGEST_LEN DIGEST_KEY_LEN	/* a batch key, digest.h */
 
 enum { TOKIN_EOF = 0, TOKIN_WORD = 1, TOKIN_EOD = 2 };
 
@@ -41,7 +43,10 @@ size_t tokin_read_block(struct tokin *t, char *buf, size_t cap, int *cut);
 /* Byte classes of token text: 0 token byte, 1 separator, 2 newline. */
 extern const unsigned char tokin_class[256];
 
-/* Content digest of all bytes read so far (after gzip decoding). */
+/*
+ * The batch key (digest_key) of all bytes read so far, after gzip
+ * decoding: what db_batch_find and db_batch_add take.
+ */
 void tokin_digest(const struct tokin *t, char out[TOKIN_DIGEST_LEN]);
 /* The inputs' names joined by spaces ("-" for stdin). */
 const char *tokin_source(const struct tokin *t);

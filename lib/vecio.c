@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "stream.h"
+#include "vocab.h"
 
 /* A small buffered reader over FILE that can put peeked bytes back. */
 struct rd {
@@ -152,14 +153,27 @@ build_add(struct build *b, const char *word, size_t len, const float *v)
 	vs->n++;
 }
 
+/*
+ * The finished set.  A word twice would be its own nearest neighbour
+ * and make every lookup of it ambiguous: refused, in every format.
+ */
 static struct vecset *
-build_done(struct build *b)
+build_done(struct build *b, const char *name)
 {
 	struct vecset *vs = b->vs;
+	struct vocab *seen = vocab_new();
 
 	vs->words = xreallocarray(NULL, vs->n + 1, sizeof(char *));
-	for (uint32_t i = 0; i < vs->n; i++)
+	for (uint32_t i = 0; i < vs->n; i++) {
 		vs->words[i] = vs->wordbuf + b->woff[i];
+		if (vocab_add(seen, vs->words[i], strlen(vs->words[i]), 1) !=
+		    i)
+			cli_die("%s: word '%.100s' appears twice (vectors %lld "
+			    "and %u); a vector file holds each word once",
+			    name, vs->words[i], (long long)vocab_find(seen,
+			    vs->words[i], strlen(vs->words[i])) + 1, i + 1);
+	}
+	vocab_free(seen);
 	free(b->woff);
 	return vs;
 }
@@ -188,7 +202,7 @@ read_stream(struct rd *r)
 	}
 	free(v);
 	stream_rclose(sr);
-	return build_done(&b);
+	return build_done(&b, r->name);
 }
 
 /*
@@ -301,6 +315,41 @@ w2v_text_row(const unsigned char *p, size_t len)
 	return ok && k >= 1 && memchr(p, '\0', n) == NULL;
 }
 
+/*
+ * After the header's n vectors only the newline some writers put after
+ * each vector may follow.  More is either rows the header does not count
+ * (a file appended to, or a header written too early) or garbage; both
+ * would be dropped silently by a reader that stops at n.
+ */
+static void
+w2v_binary_end(struct rd *r, unsigned long long n, size_t vb)
+{
+	unsigned char *p, *sp;
+	size_t left;
+
+	for (;;) {
+		while (r->pos < r->len && r->buf[r->pos] == '\n')
+			r->pos++;
+		if (r->pos < r->len || !rd_more(r))
+			break;
+	}
+	if (r->pos == r->len)
+		return;
+	/* Enough of the rest to tell a row from garbage. */
+	while (r->len - r->pos < STREAM_MAX_WORD + 1 + vb && rd_more(r))
+		;
+	p = r->buf + r->pos;
+	left = r->len - r->pos;
+	sp = memchr(p, ' ', left < STREAM_MAX_WORD + 1 ? left :
+	    STREAM_MAX_WORD + 1);
+	if (sp != NULL && sp > p && left - (size_t)(sp - p) - 1 >= vb)
+		cli_die("%s: the header promises %llu vectors, but more "
+		    "follow (a header that undercounts the rows)", r->name, n);
+	cli_die("%s: %zu%s bytes of trailing garbage after the %llu "
+	    "vectors the header promises", r->name, left,
+	    !feof(r->f) ? " or more" : "", n);
+}
+
 static struct vecset *
 read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 {
@@ -331,6 +380,14 @@ read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 				    "truncated (file ends inside a vector)");
 		}
 		wl = (size_t)(sp - p);
+		if (wl > STREAM_MAX_WORD)
+			cli_die("%s: vector %llu: a word of %zu bytes, longer "
+			    "than the %u firth reads", r->name, i + 1, wl,
+			    STREAM_MAX_WORD);
+		/* A NUL would end the word early for every later reader. */
+		if (memchr(p, '\0', wl) != NULL)
+			cli_die("%s: vector %llu: a NUL byte inside the word",
+			    r->name, i + 1);
 		memcpy(v, sp + 1, vb);
 		for (uint32_t k = 0; k < b->vs->dim; k++)
 			if (!isfinite(v[k]))
@@ -340,7 +397,8 @@ read_w2v_binary(struct rd *r, struct build *b, unsigned long long n)
 		r->pos += wl + 1 + vb;
 	}
 	free(v);
-	return build_done(b);
+	w2v_binary_end(r, n, vb);
+	return build_done(b, r->name);
 }
 
 struct vecset *
@@ -412,7 +470,7 @@ vec_read(FILE *f, const char *name, int format)
 		    "%u", name, n, b.vs->n);
 	free(tmp);
 	free(r.buf);
-	return build_done(&b);
+	return build_done(&b, name);
 }
 
 void
@@ -477,6 +535,12 @@ vec_write(FILE *f, const char *name, int format, char *const *words,
 				cli_die("%s: word %u ('%s') is empty or holds "
 				    "white space, which %s cannot store", name,
 				    i + 1, words[i], vec_format_name(format));
+	/* Never write a word that vec_read (and a firth stream) refuses. */
+	for (uint32_t i = 0; i < n; i++)
+		if (strlen(words[i]) > STREAM_MAX_WORD)
+			cli_die("%s: word %u ('%.40s...') is %zu bytes, longer "
+			    "than the %u a vector file may hold", name, i + 1,
+			    words[i], strlen(words[i]), STREAM_MAX_WORD);
 
 	switch (format) {
 	case VEC_FIRTH:

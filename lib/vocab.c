@@ -138,7 +138,11 @@ vocab_add(struct vocab *v, const char *w, size_t len, int64_t count)
 	j = probe(v, w, len, h);
 	if (v->slots[j] != 0) {
 		id = (uint32_t)v->slots[j] - 1;
-		v->counts[id] += count;
+		if (__builtin_add_overflow(v->counts[id], count,
+		    &v->counts[id]))
+			cli_die("the count of word '%.*s' passes %lld (2^63-1)",
+			    len > 100 ? 100 : (int)len, w,
+			    (long long)INT64_MAX);
 		return id;
 	}
 	if (v->n == UINT32_MAX - 1)

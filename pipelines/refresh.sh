@@ -106,9 +106,9 @@ step() {	# step NAME COMMAND...
 if [ "$raw" -eq 1 ]; then
 	command -v firth-tokenize > /dev/null ||
 	    fail "-r needs firth-tokenize on PATH"
-	mkdir -p "$db.tokens" || fail "cannot create $db.tokens"
+	mkdir -p -- "$db.tokens" || fail "cannot create $db.tokens"
 	if [ -f "$db.tokens/options" ]; then
-		first=$(cat "$db.tokens/options") ||
+		first=$(cat -- "$db.tokens/options") ||
 		    fail "cannot read $db.tokens/options"
 		[ "$tokset" -eq 1 ] || tokopts=$first
 		[ "$tokopts" = "$first" ] ||
@@ -124,7 +124,7 @@ for f in "$@"; do
 		# which the database recognises as already counted.  Plain
 		# sh has no pipefail, so the tokens go through a file to let
 		# a failing firth-tokenize stop the run.
-		tok="$db.tokens/$(basename "$f").tok.gz"
+		tok="$db.tokens/$(basename -- "$f").tok.gz"
 		# shellcheck disable=SC2086 # OPTS are words on purpose
 		if ! out=$(firth-tokenize $tokopts < "$f" 2>&1 > "$tok.raw"); then
 			rm -f "$tok.raw"
@@ -142,9 +142,10 @@ for f in "$@"; do
 		fi
 		log "tokenize $f: ${out:+$(printf '%s' "$out" | tr '\n' ' '); }$(wc -c < "$tok") bytes gzip"
 	fi
-	step "vocab $f" firth-vocab -d "$db" "$tok"
+	# "--": a file named -n.txt is a file, not an option.
+	step "vocab $f" firth-vocab -d "$db" -- "$tok"
 	# shellcheck disable=SC2086 # OPTS are words on purpose
-	step "cooc $f" firth-cooc -d "$db" $coocopts "$tok"
+	step "cooc $f" firth-cooc -d "$db" $coocopts -- "$tok"
 done
 
 if ! firth-cooc -q -d "$db" --export -m "$mincount" > "$export.tmp"; then

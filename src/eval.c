@@ -24,6 +24,7 @@
 #include "bats.h"
 #include "cli.h"
 #include "drift.h"
+#include "escape.h"
 #include "linein.h"
 #include "stream.h"
 #include "plot.h"
@@ -88,15 +89,7 @@ static void
 json_str(const char *s)
 {
 	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
+	escape_json(stdout, s);	/* lib/escape.c: controls, invalid UTF-8 */
 	putchar('"');
 }
 
@@ -638,14 +631,7 @@ queries_stdin(const struct emb *e, query_fn fn)
 static void
 xml_text(const char *s)
 {
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", stdout); break;
-		case '>': fputs("&gt;", stdout); break;
-		case '&': fputs("&amp;", stdout); break;
-		case '"': fputs("&quot;", stdout); break;
-		default: putchar(*s);
-		}
+	escape_xml(stdout, s);	/* lib/escape.c: controls, invalid UTF-8 */
 }
 
 static int

@@ -303,12 +303,12 @@ db_add_counts(struct db *db, const struct vocab *v)
 	sqlite3_stmt *sel, *upd, *ins;
 	uint32_t *order = vocab_by_count(v), next, added = 0;
 
-	sel = db_prepare(db, "SELECT id, word FROM words ORDER BY id");
+	sel = db_prepare(db, "SELECT id, word, count FROM words ORDER BY id");
 	next = 0;
 	while (db_step(db, sel) == SQLITE_ROW) {
 		uint32_t id = vocab_add(old, (const char *)
 		    sqlite3_column_text(sel, 1), sqlite3_column_bytes(sel, 1),
-		    0);
+		    sqlite3_column_int64(sel, 2));
 		if (id != (uint32_t)sqlite3_column_int64(sel, 0))
 			cli_die("%s: damaged words table (ids are not "
 			    "0..n-1)", db->path);
@@ -325,6 +325,20 @@ db_add_counts(struct db *db, const struct vocab *v)
 		sqlite3_stmt *st = id >= 0 ? upd : ins;
 
 		if (id >= 0) {
+			/*
+			 * SQLite would store an overflowing sum as a REAL and
+			 * exit 0: refuse it here, naming the word.
+			 */
+			if (old->counts[id] > INT64_MAX - v->counts[w]) {
+				db_rollback(db);
+				cli_die("%s: word '%.100s' would be counted "
+				    "%lld + %lld times, more than %lld (2^63-1) "
+				    "that the database holds; nothing was added",
+				    db->path, v->words[w],
+				    (long long)old->counts[id],
+				    (long long)v->counts[w],
+				    (long long)INT64_MAX);
+			}
 			sqlite3_bind_int64(upd, 1, v->counts[w]);
 			sqlite3_bind_int64(upd, 2, id);
 		} else {

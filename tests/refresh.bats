@@ -126,3 +126,16 @@ dogs" ]
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "refresh.sh: -T gives firth-tokenize options, so it needs -r" ]
 }
+
+@test "refresh.sh counts files whose names begin with '-' as files" {
+	printf 'a b a\n' > ./-n.txt
+	printf 'b c\n' > ./-v.txt
+	run --separate-stderr "$refresh" -d c.db -o c.fs -m 1 -- -n.txt -v.txt
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *" refresh.sh: vocab -n.txt: firth-vocab: 3 tokens, 1 documents, 2 words (2 new) in "*" s; batch 1" ]]
+	[ "$(sqlite3 c.db 'SELECT source FROM batches ORDER BY id' | tr '\n' ' ')" = "-n.txt -n.txt -v.txt -v.txt " ]
+	[ "$(firth-vocab -d c.db --list | tr '\n' ' ')" = "a 2 b 2 c 1 " ]
+	run --separate-stderr "$refresh" -d r.db -o r.fs -m 1 -r -- -n.txt
+	[ "$status" -eq 0 ]
+	[ "$(zcat r.db.tokens/-n.txt.tok.gz)" = "a b a" ]
+}

@@ -91,6 +91,36 @@ cat 1" ]
 	[ "$output" = "firth-vocab: cut.gz: unexpected end of gzip data (the file is truncated)" ]
 }
 
+@test "firth-vocab refuses gzip data with trailing garbage, from a file or stdin" {
+	{ gzip -c t.txt; echo 'not gzip'; } > tg.gz
+	run --separate-stderr firth-vocab -q tg.gz
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-vocab: tg.gz: trailing garbage after the gzip data (bytes that are not another gzip member): the file is damaged, or something was appended to it" ]
+	run --separate-stderr firth-vocab -q -d c.db < tg.gz
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-vocab: stdin: trailing garbage after the gzip data (bytes that are not another gzip member): the file is damaged, or something was appended to it" ]
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM batches')" = 0 ]
+}
+
+@test "firth-vocab reads gzip members one after another as one file" {
+	{ gzip -c t.txt; gzip -c t.txt; } > two.gz
+	run --separate-stderr firth-vocab -q two.gz
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(firth-vocab -q t.txt t.txt)" ]
+}
+
+@test "firth-vocab names stdin, not a file descriptor, in a gzip error" {
+	seq 1 50000 | gzip -c > big.gz
+	printf '\377\377\377\377\377\377\377\377' |
+	    dd of=big.gz bs=1 seek=3000 conv=notrunc status=none
+	run --separate-stderr firth-vocab -q < big.gz
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "firth-vocab: stdin: damaged gzip data ("*")" ]]
+	run --separate-stderr firth-vocab -q big.gz
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "firth-vocab: big.gz: damaged gzip data ("*")" ]]
+}
+
 @test "firth-vocab adds up several input files" {
 	run firth-vocab -q t.txt t.txt
 	[ "$status" -eq 0 ]
@@ -262,7 +292,40 @@ y 1" ]
 	run firth-vocab -d c.db < <(printf 'x a\nb y\n')
 	[ "$status" -eq 0 ]
 	[ "$output" = "firth-vocab: c.db: this input was already added as batch 1; nothing changed (--force adds it again)" ]
-	[ "$(sqlite3 c.db 'SELECT digest FROM batches')" = "eb78fa47-0a040209-8" ]
+	[ "$(sqlite3 c.db 'SELECT digest FROM batches')" = "$(sha256_b64 < <(printf 'x a\nb y\n'))" ]
+}
+
+# sha256_b64 < FILE: "sha256:" and the SHA-256 of FILE in unpadded
+# base64url, as firth-db(5) says a batch digest is written.
+sha256_b64() {
+	printf 'sha256:%s' "$(sha256sum | cut -c1-64 | tr a-f A-F |
+	    basenc -d --base16 | basenc --base64url | tr -d =)"
+}
+
+@test "firth-vocab -d records a batch under the SHA-256 of its bytes" {
+	run --separate-stderr firth-vocab -d c.db t.txt
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 c.db 'SELECT digest FROM batches')" = "$(sha256_b64 < t.txt)" ]
+	[ "$(sha256_b64 < t.txt)" = "sha256:LnPChNK94g5aVvcHxx_hEKCxq0NWdO0eHErdIgMkerk" ]
+}
+
+@test "firth-vocab -d and firth-cooc -d know a batch an older firth recorded under its CRC-32 digest" {
+	# Made by firth 0.1 (before SHA-256): t.txt counted by firth-vocab
+	# and by firth-cooc -w 2, digests d49e2200-da980bd9-23.
+	gzip -dc "$FIRTH_TOP/tests/data/db/legacy-digest.db.gz" > old.db
+	[ "$(sqlite3 old.db 'SELECT DISTINCT digest FROM batches')" = d49e2200-da980bd9-23 ]
+	before=$(sqlite3 old.db 'SELECT * FROM words; SELECT * FROM batches')
+	run --separate-stderr firth-vocab -d old.db t.txt
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "firth-vocab: old.db: this input was already added as batch 1; nothing changed (--force adds it again)" ]
+	run --separate-stderr firth-cooc -d old.db -w 2 t.txt
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"already"*"batch 2"* ]]
+	[ "$(sqlite3 old.db 'SELECT * FROM words; SELECT * FROM batches')" = "$before" ]
+	# A new batch goes in under its SHA-256; the old rows stay.
+	echo 'a new document' > n.txt
+	firth-vocab -q -d old.db n.txt
+	[ "$(sqlite3 old.db 'SELECT digest FROM batches ORDER BY id' | tr '\n' ' ')" = "d49e2200-da980bd9-23 d49e2200-da980bd9-23 $(sha256_b64 < n.txt) " ]
 }
 
 @test "firth-vocab -d lets two writers share a database, one after the other" {

@@ -157,6 +157,24 @@ static const struct {
 	  "vec: truncated: 1 of 3 vectors" },
 	{ "text named as firth", "a 1 2\n", 0, VEC_FIRTH,
 	  "vec: not a firth vector stream" },
+	/* 1.0f is 00 00 80 3f, 2.0f is 00 00 00 40. */
+	{ "binary with more vectors than the header says",
+	  "1 1\na \x00\x00\x80\x3f\nb \x00\x00\x00\x40\n", 20, VEC_W2V_BIN,
+	  "vec: the header promises 1 vectors, but more follow" },
+	{ "binary with more vectors than the header says, detected",
+	  "1 1\na \x00\x00\x80\x3f\nb \x00\x00\x00\x40\n", 20, VEC_AUTO,
+	  "vec: the header promises 1 vectors, but more follow" },
+	{ "binary with trailing garbage",
+	  "1 1\na \x00\x00\x80\x3f\nxyz", 14, VEC_W2V_BIN,
+	  "vec: 3 bytes of trailing garbage after the 1 vectors" },
+	{ "binary with a NUL inside a word",
+	  "1 1\na\x00" "b \x00\x00\x80\x3f\n", 13, VEC_W2V_BIN,
+	  "vec: vector 1: a NUL byte inside the word" },
+	{ "binary with a word twice",
+	  "2 1\na \x00\x00\x80\x3f\na \x00\x00\x00\x40\n", 18, VEC_W2V_BIN,
+	  "vec: word 'a' appears twice (vectors 1 and 2)" },
+	{ "GloVe text with a word twice", "a 1 2\nb 1 2\na 3 4\n", 0,
+	  VEC_GLOVE, "vec: word 'a' appears twice (vectors 1 and 3)" },
 };
 
 static void
@@ -268,6 +286,42 @@ test_random_damage(void)
 	}
 }
 
+/*
+ * A word longer than any reader takes (STREAM_MAX_WORD bytes) is refused
+ * when written, in every format, and nothing is written.
+ */
+static void
+test_long_word_refused(void)
+{
+	size_t n = 70000, len = 0;
+	char *w = xmalloc(n + 1), *p = NULL;
+	char *words[] = { "a", w };
+	float m[2] = { 1, 2 };
+
+	memset(w, 'x', n);
+	w[n] = '\0';
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+		FILE *out = open_memstream(&p, &len);
+		int died;
+
+		TRY
+			vec_write(out, "memory", formats[f], words, 2, 1, m, 1,
+			    1);
+		died = CATCH_END();
+		fflush(out);
+		ok(died && len == 0 && strstr(tap_errmsg, "memory: word 2 "
+		    "('xxxx") != NULL && strstr(tap_errmsg, "is 70000 bytes, "
+		    "longer than the 65535 a vector file may hold") != NULL,
+		    "%s: a 70000-byte word is refused at write, nothing "
+		    "written: \"%.*s\"", vec_format_name(formats[f]),
+		    tap_msglen(), tap_errmsg);
+		fclose(out);
+		free(p);
+		p = NULL;
+	}
+	free(w);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -277,5 +331,6 @@ main(int argc, char **argv)
 	test_stream_refusals();
 	test_lenient_text();
 	test_random_damage();
+	test_long_word_refused();
 	return tap_done();
 }
