@@ -537,37 +537,45 @@ struct schema_row {
 	char *type, *name, *tbl, *sql;	/* sql NULL for automatic indexes */
 };
 
+struct schema_ref {
+	struct schema_row *rows;
+	size_t n;
+	int built;
+};
+
 static struct schema_row *
-schema_reference(size_t *np)
+schema_reference(const char *sql, struct schema_ref *ref, size_t *np)
 {
-	static struct schema_row *rows;
-	static size_t n;
 	sqlite3 *m;
 	sqlite3_stmt *st;
 
-	if (rows != NULL) {
-		*np = n;
-		return rows;
+	if (ref->built) {
+		*np = ref->n;
+		return ref->rows;
 	}
 	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK || sqlite3_exec(m, schema_sql, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_exec(m, sql, NULL, NULL, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(m, "SELECT type, name, tbl_name, "
 	    "sql FROM sqlite_schema ORDER BY type DESC, name", -1, &st, NULL) != SQLITE_OK)
 		cli_die("internal error: cannot build the reference schema: %s",
 		    sqlite3_errmsg(m));
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		rows[n].type = xstrdup((const char *)sqlite3_column_text(st, 0));
-		rows[n].name = xstrdup((const char *)sqlite3_column_text(st, 1));
-		rows[n].tbl = xstrdup((const char *)sqlite3_column_text(st, 2));
-		rows[n].sql = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
+		struct schema_row *r;
+
+		ref->rows = xreallocarray(ref->rows, ref->n + 1,
+		    sizeof(*ref->rows));
+		r = &ref->rows[ref->n++];
+		r->type = xstrdup((const char *)sqlite3_column_text(st, 0));
+		r->name = xstrdup((const char *)sqlite3_column_text(st, 1));
+		r->tbl = xstrdup((const char *)sqlite3_column_text(st, 2));
+		r->sql = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL :
 		    xstrdup((const char *)sqlite3_column_text(st, 3));
-		n++;
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(m);
-	*np = n;
-	return rows;
+	ref->built = 1;
+	*np = ref->n;
+	return ref->rows;
 }
 
 static int
@@ -581,8 +589,9 @@ same_text(const unsigned char *a, const char *b)
 static void
 schema_check(struct db *db)
 {
-	struct schema_row *ref;
-	size_t nref;
+	static struct schema_ref required, optional;
+	struct schema_row *ref, *opt;
+	size_t nref, nopt, nhave = 0;
 	sqlite3_stmt *st;
 	char *v;
 
@@ -644,34 +653,50 @@ schema_check(struct db *db)
 	 * firth's.  sqlite_stat1 and sqlite_stat4 (ANALYZE, PRAGMA
 	 * optimize) only steer the query planner and are allowed.
 	 */
-	ref = schema_reference(&nref);
+	ref = schema_reference(schema_sql, &required, &nref);
+	opt = schema_reference(db_phrase_sql, &optional, &nopt);
 	st = db_prepare(db, "SELECT type, tbl_name, sql FROM sqlite_schema "
 	    "WHERE name = ?1");
-	for (size_t i = 0; i < nref; i++) {
-		sqlite3_bind_text(st, 1, ref[i].name, -1, SQLITE_STATIC);
-		if (db_step(db, st) != SQLITE_ROW)
-			cli_die("%s: not a firth corpus database (it has no %s "
-			    "'%s')", db->path, ref[i].type, ref[i].name);
-		if (!same_text(sqlite3_column_text(st, 0), ref[i].type) ||
-		    !same_text(sqlite3_column_text(st, 1), ref[i].tbl) ||
-		    !same_text(sqlite3_column_text(st, 2), ref[i].sql))
+	for (size_t i = 0; i < nref + nopt; i++) {
+		struct schema_row *r = i < nref ? &ref[i] : &opt[i - nref];
+
+		sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
+		if (db_step(db, st) != SQLITE_ROW) {
+			if (i < nref)
+				cli_die("%s: not a firth corpus database (it "
+				    "has no %s '%s')", db->path, r->type,
+				    r->name);
+			sqlite3_reset(st);
+			continue;
+		}
+		if (!same_text(sqlite3_column_text(st, 0), r->type) ||
+		    !same_text(sqlite3_column_text(st, 1), r->tbl) ||
+		    !same_text(sqlite3_column_text(st, 2), r->sql))
 			cli_die("%s: not a firth corpus database (%s '%s' is "
 			    "not defined as firth defines it: a column, type or "
-			    "constraint differs)", db->path, ref[i].type,
-			    ref[i].name);
+			    "constraint differs)", db->path, r->type,
+			    r->name);
+		if (i >= nref)
+			nhave++;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
+	/* firth-phrase's tables come together, made by one statement. */
+	if (nhave != 0 && nhave != nopt)
+		cli_die("%s: not a firth corpus database (it has %zu of "
+		    "firth-phrase's %zu tables and indexes)", db->path, nhave,
+		    nopt);
 	st = db_prepare(db, "SELECT type, name FROM sqlite_schema WHERE name "
 	    "NOT IN ('sqlite_stat1', 'sqlite_stat4') ORDER BY type, name");
 	while (db_step(db, st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 		size_t i;
 
-		for (i = 0; i < nref && (name == NULL ||
-		    strcmp(ref[i].name, name) != 0); i++)
+		for (i = 0; i < nref + nopt && (name == NULL ||
+		    strcmp(i < nref ? ref[i].name : opt[i - nref].name,
+		    name) != 0); i++)
 			;
-		if (i == nref)
+		if (i == nref + nopt)
 			cli_die("%s: not a firth corpus database (it holds %s "
 			    "'%s', which firth never makes)", db->path,
 			    (const char *)sqlite3_column_text(st, 0),

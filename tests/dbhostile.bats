@@ -87,3 +87,19 @@ refused_by_readers() {
 	[ "$(sqlite3 one.db 'SELECT * FROM words; SELECT count(*) FROM batches')" = "$before" ]
 	[ "$(sqlite3 one.db 'SELECT typeof(count) FROM words')" = integer ]
 }
+
+@test "firth-phrase's tables are taken when firth made them, refused when their constraints differ or one is missing" {
+	firth-phrase -q -d c.db --count t.txt
+	run firth-cooc -d c.db --export
+	[ "$status" -eq 0 ]
+	cp c.db d.db
+	unseal c.db "CREATE TABLE p0 AS SELECT * FROM phrase_words;
+	    DROP TABLE phrase_words;
+	    CREATE TABLE phrase_words(pass INTEGER NOT NULL,
+	    id INTEGER NOT NULL, word TEXT NOT NULL, count INTEGER NOT NULL,
+	    PRIMARY KEY (pass, id));
+	    INSERT INTO phrase_words SELECT * FROM p0; DROP TABLE p0"
+	refused_by_readers c.db "c.db: not a firth corpus database (table 'phrase_words' is not defined as firth defines it: a column, type or constraint differs)"
+	unseal d.db "DROP TABLE phrase_bigrams"
+	refused_by_readers d.db "d.db: not a firth corpus database (it has 3 of firth-phrase's 4 tables and indexes)"
+}
