@@ -153,6 +153,7 @@ struct tagger_opts {
 	int sgd;		/* 1 SGD, 0 AdaGrad */
 	float lr, l2, dropout;
 	int finetune;		/* update the rows that came with vectors */
+	float worddrop;		/* probability a word is read as UNK */
 };
 struct tagger_trainer {
 	struct tagger *md;
@@ -164,6 +165,7 @@ struct tagger_trainer {
 	float *gT, *histT;	/* [K+1][K] the same for md->T */
 	struct embed_grad gE;	/* sparse gradient of E ([V+3][D]) */
 	struct embed_grad gX;	/* of X ([NA+2][A]) */
+	uint32_t *rows;		/* [cap][W] rows of E the batch used */
 	struct rng *rng;
 };
 void tagger_train_init(struct tagger_trainer *t, struct tagger *md,

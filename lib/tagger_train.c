@@ -9,6 +9,12 @@
  * are the word's row of E, then S shape inputs (no parameters), then
  * NKIND rows of X.  The rows of words that came with vectors learn only
  * with finetune; UNK, <s>, </s>, new words and affixes always learn.
+ *
+ * Word dropout (worddrop > 0) reads each word of a training window as
+ * UNK with that probability, its vector replaced by UNK's, so that the
+ * network learns to tag from the context and the word's shape and
+ * endings what it will meet unseen in new text; UNK then takes the
+ * gradient.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +50,7 @@ tagger_train_init(struct tagger_trainer *t, struct tagger *md,
 	    (size_t)cap * (2 * md->m + 1));
 	embed_grad_init(&t->gX, (size_t)md->NA + 2, md->A,
 	    (size_t)cap * (2 * md->m + 1) * TAGGER_NKIND);
+	t->rows = xcalloc((size_t)cap * (2 * md->m + 1), sizeof(uint32_t));
 }
 
 void
@@ -56,6 +63,30 @@ tagger_train_free(struct tagger_trainer *t)
 	free(t->histT);
 	embed_grad_free(&t->gE);
 	embed_grad_free(&t->gX);
+	free(t->rows);
+}
+
+/* The rows of E of the batch's windows into t->rows, words read as UNK
+ * with probability worddrop, and x's word slices made to match. */
+static void
+word_dropout(struct tagger_trainer *t, const struct tagger_windows *ws,
+    const size_t *idx, int B)
+{
+	const struct tagger *md = t->md;
+	int W = 2 * md->m + 1, P = tagger_width(md);
+
+	for (int b = 0; b < B; b++)
+		for (int k = 0; k < W; k++) {
+			uint32_t r = ws->row[idx[b] * W + k];
+			if (t->o.worddrop > 0 && r < md->V &&
+			    rng_uniform(t->rng) < t->o.worddrop) {
+				r = md->V;
+				memcpy(t->w.a[0] + (size_t)b * W * P +
+				    (size_t)k * P, md->E + (size_t)r * md->D,
+				    md->D * sizeof(float));
+			}
+			t->rows[b * W + k] = r;
+		}
 }
 
 /* The sentence-level loss of the scores w.a[L] of B windows, whole
@@ -92,6 +123,7 @@ tagger_train_step(struct tagger_trainer *t, const struct tagger_windows *ws,
 	double loss;
 
 	tagger_windows_input(md, ws, idx, B, t->w.a[0]);
+	word_dropout(t, ws, idx, B);
 	for (int b = 0; b < B; b++)
 		y[b] = ws->y[idx[b]];
 	nn_forward(net, &t->w, B, t->o.dropout, rand01, t->rng);
@@ -121,7 +153,7 @@ tagger_train_step(struct tagger_trainer *t, const struct tagger_windows *ws,
 	for (int b = 0; b < B; b++)
 		for (int k = 0; k < W; k++) {
 			size_t at = idx[b] * W + k;
-			uint32_t r = ws->row[at];
+			uint32_t r = t->rows[b * W + k];
 			const float *g = t->w.g[0] + (size_t)b * W * P +
 			    (size_t)k * P;
 			if (r >= md->Vvec || t->o.finetune)

@@ -40,6 +40,7 @@ static int opt_loss = NN_XENT, opt_optim = OPT_ADAGRAD, opt_shape;
 static int opt_finetune, opt_case = CASE_BOTH, opt_text = -1, opt_tsv;
 static int opt_affix, opt_newwords, opt_iobes;
 static double opt_lr = 0.02, opt_l2 = 1e-4, opt_dropout, opt_split;
+static double opt_worddrop;
 static uint64_t opt_seed = 1;
 
 /* lib/rng behind the double (*)(void *) source nn_randomize takes: a
@@ -80,6 +81,9 @@ usage(FILE *f)
 	    "  -r, --lr R             learning rate (default 0.02)\n"
 	    "  -l, --l2 R             L2 weight decay on weights (default 1e-4)\n"
 	    "  -p, --dropout P        dropout on hidden units (default 0)\n"
+	    "      --word-dropout P   read training words as UNK with "
+	    "probability P\n"
+	    "                         (default 0)\n"
 	    "  -e, --epochs N         at most N epochs (default 20)\n"
 	    "  -b, --batch N          minibatch size (default 32)\n"
 	    "      --patience N       stop after N epochs without a better "
@@ -179,7 +183,8 @@ cmd_train(void)
 	struct tagger_windows tr = { 0 }, dev = { 0 };
 	struct tagger_trainer t;
 	struct tagger_opts o = { opt_loss, opt_optim == OPT_SGD,
-	    (float)opt_lr, (float)opt_l2, (float)opt_dropout, opt_finetune };
+	    (float)opt_lr, (float)opt_l2, (float)opt_dropout, opt_finetune,
+	    (float)opt_worddrop };
 	struct conll_score sc;
 	struct snapshot sn;
 	struct rng rng;
@@ -433,6 +438,7 @@ main(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'D' },
 		{ "dev-split", required_argument, NULL, 'd' + 256 },
 		{ "iobes", no_argument, NULL, 'i' + 256 },
+		{ "word-dropout", required_argument, NULL, 'u' + 256 },
 		{ "vectors", required_argument, NULL, 'v' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "model", required_argument, NULL, 'm' },
@@ -489,6 +495,8 @@ main(int argc, char **argv)
 		case 'd' + 256: opt_split = cli_parse_double(optarg, 1e-6, 0.9,
 			    "--dev-split"); break;
 		case 'i' + 256: opt_iobes = 1; break;
+		case 'u' + 256: opt_worddrop = cli_parse_double(optarg, 0,
+			    0.95, "--word-dropout"); break;
 		case 'v': opt_vectors = optarg; break;
 		case 'o': opt_model = optarg; break;
 		case 'm': opt_model = optarg; break;

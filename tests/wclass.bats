@@ -529,3 +529,17 @@ saw/O Quux/B-PER ./O" ]
 	[ "$(awk 'NF == 4 && $3 != $4' <<< "$output" | wc -l)" -eq 0 ]
 	[[ "$output" == *" I-PER"* && "$output" != *" B-"* ]]
 }
+
+@test "firth-wclass --word-dropout trains, is deterministic, changes the model and refuses 1" {
+	train_tiny "$T/a" --seed 4 --word-dropout 0.2
+	train_tiny "$T/b" --seed 4 --word-dropout 0.2
+	train_tiny "$T/c" --seed 4
+	cmp "$T/a" "$T/b"
+	! cmp -s "$T/a" "$T/c"
+	run --separate-stderr firth-wclass evaluate -m "$T/a" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "82 tokens, 31 phrases; found 31, correct 31" ]
+	run --separate-stderr firth-wclass train --word-dropout 1
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "firth-wclass: --word-dropout"* ]]
+}
