@@ -23,7 +23,10 @@
 #    each model scores eng.testa once: mean, sample standard deviation,
 #    min and max.  WCLASS_VECTORS=FILE uses vectors already trained that
 #    way (saves the minutes of firth-sgns); WCLASS_EPOCHS caps the epochs
-#    (default 15, patience 3); WCLASS_BEST=0 skips this part.
+#    (default 15, patience 3); WCLASS_BEST=0 skips this part and
+#    WCLASS_SPEED=0 the first.  The candidates train side by side, then
+#    the seeds, so a part takes about as long as one training run when
+#    there are as many cores.
 set -euo pipefail
 shared="${FIRTH_SHARED:-../shared/data}"
 ner="$shared/ner"
@@ -96,7 +99,7 @@ if [ -z "$vec" ]; then
 	echo "bench wclass: vectors (tokenize --wiki | sgns, 1 thread): cpu = $vsec s"
 fi
 base="-H 100 -s -f -x 20 -n 2"
-cands=${WCLASS_CANDIDATES:-"$base;$base -L sentence;$base -L sentence --iobes"}
+cands=${WCLASS_CANDIDATES:-"$base;$base -L sentence;$base -L sentence --iobes;$base -L sentence --word-dropout 0.1"}
 ep=${WCLASS_EPOCHS:-15}
 seeds=${WCLASS_SEEDS:-5}
 train() {	# train NAME SEED OPTIONS...: dev-split F1 and epoch on stdout
@@ -107,26 +110,31 @@ train() {	# train NAME SEED OPTIONS...: dev-split F1 and epoch on stdout
 	sed -n 's/.*best dev F1 \([0-9.]*\) at epoch \([0-9]*\);.*/\1 \2/p' \
 	    "$tmp/$name.log"
 }
-best= bestf=-1 i=0
+# the candidates run side by side, then the seeds (one thread each)
 IFS=';' read -r -a list <<< "$cands"
-for o in "${list[@]}"; do
-	i=$((i + 1))
-	read -r f e < <(train "c$i" 1 $o)
-	echo "bench wclass: candidate ($o), seed 1: dev-split F1 = $f (epoch $e)"
+for i in "${!list[@]}"; do
+	train "c$i" 1 ${list[$i]} > "$tmp/c$i.f1" &
+done
+wait
+best= bestf=-1 besti=
+for i in "${!list[@]}"; do
+	read -r f e < "$tmp/c$i.f1"
+	echo "bench wclass: candidate (${list[$i]}), seed 1: dev-split F1 = $f (epoch $e)"
 	if awk -v a="$f" -v b="$bestf" 'BEGIN { exit !(a > b) }'; then
-		best=$o bestf=$f besti=$i
+		best=${list[$i]} bestf=$f besti=$i
 	fi
 done
 echo "bench wclass: chosen on the dev split: $best"
+cp "$tmp/c$besti" "$tmp/s1"
+cp "$tmp/c$besti.f1" "$tmp/s1.f1"
+for s in $(seq 2 "$seeds"); do
+	train "s$s" "$s" $best > "$tmp/s$s.f1" &
+done
+wait
 for s in $(seq "$seeds"); do
-	if [ "$s" = 1 ]; then
-		cp "$tmp/c$besti" "$tmp/s1"
-	else
-		train "s$s" "$s" $best > /dev/null
-	fi
 	firth-wclass evaluate --tsv -m "$tmp/s$s" "$ner/eng.testa" |
 	    awk -F'\t' '$1 == "all" { print $4 }' >> "$tmp/testa"
-	echo "bench wclass: chosen, seed $s: eng.testa F1 = $(tail -n 1 "$tmp/testa")"
+	echo "bench wclass: chosen, seed $s: dev-split F1 = $(cut -d' ' -f1 "$tmp/s$s.f1") (epoch $(cut -d' ' -f2 "$tmp/s$s.f1")), eng.testa F1 = $(tail -n 1 "$tmp/testa")"
 done
 awk -v o="$best" -v n="$seeds" '{ x[NR] = $1; s += $1 } END {
     m = s / NR; for (i = 1; i <= NR; i++) v += (x[i] - m) ^ 2
