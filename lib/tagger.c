@@ -72,7 +72,7 @@ tagger_row(const struct tagger *md, const char *w)
 
 /* The form a word is counted and stored under when it has no vector: as
  * written with --case exact, else lower-cased (ASCII letters), so that the
- * lookup of model_row finds it.  Into buf (size bytes); 0 if too long. */
+ * lookup of tagger_row finds it.  Into buf (size bytes); 0 if too long. */
 size_t
 tagger_word_form(int casemode, const char *w, char *buf, size_t size)
 {
@@ -355,7 +355,7 @@ tagger_read(struct tagger *md, const char *path, struct tagger_windows *ws,
 
 /*
  * A first pass over the training file: how often each word (in the form
- * word_form gives) and each affix key occurs in its first keep
+ * tagger_word_form gives) and each affix key occurs in its first keep
  * sentences, into words and affixes.
  */
 void
@@ -389,7 +389,7 @@ tagger_count(const struct tagger *md, const char *path, size_t keep,
 /*
  * Training words without a vector that occur at least min times become
  * words of the model (rows after the vectors' rows, before UNK), starting
- * as UNK starts; model_from_vectors gives them their rows of E.  In count
+ * as UNK starts; tagger_from_vectors gives them their rows of E.  In count
  * order, then bytewise, so the rows do not depend on hashing.
  */
 static void

@@ -143,3 +143,5 @@ awk -v o="$best" -v n="$seeds" '{ x[NR] = $1; s += $1 } END {
     printf "bench wclass: protocol (%s, --dev-split 0.1, %d seeds): eng.testa F1 = %.2f +- %.2f (min %.2f, max %.2f)\n", o, n, m, sd, lo, hi }' \
     "$tmp/testa"
 echo "bench wclass: load after = $(uptime | sed 's/.*load average: //')"
+# WCLASS_LOGS=DIR keeps the training logs (dev F1 per epoch)
+[ -z "${WCLASS_LOGS:-}" ] || cp "$tmp"/*.log "$WCLASS_LOGS"
