@@ -26,6 +26,7 @@ struct conll_reader {
 	size_t cap;
 	uint64_t lineno;
 	int ncols;		/* columns of the first token line */
+	int64_t docs;		/* -DOCSTART- lines so far */
 };
 
 struct conll_reader *
@@ -154,8 +155,10 @@ conll_next(struct conll_reader *r, struct conll_sent *s)
 			continue;
 		}
 		if (strncmp(p, "-DOCSTART-", 10) == 0 &&
-		    (p[10] == '\0' || p[10] == ' ' || p[10] == '\t'))
+		    (p[10] == '\0' || p[10] == ' ' || p[10] == '\t')) {
+			r->docs++;
 			continue;
+		}
 		/* token = first column, tag = last column */
 		char *tok = p, *tokend = p, *last = p, *lastend;
 		int cols = 0;
@@ -182,6 +185,8 @@ conll_next(struct conll_reader *r, struct conll_sent *s)
 			cli_die("%s:%llu: %d columns where earlier lines had "
 			    "%d", r->name, (unsigned long long)r->lineno, cols,
 			    r->ncols);
+		if (s->n == 0)
+			s->doc = r->docs;	/* where the sentence starts */
 		size_t lo = sent_copy(s, r->line, (size_t)len);
 		size_t to = sent_copy(s, tok, (size_t)(tokend - tok));
 		size_t ta = cols >= 2 ? sent_copy(s, last,
@@ -334,4 +339,104 @@ conll_score_prf(const struct conll_score *sc, int t, double *p, double *r,
 	*p = found ? 100.0 * correct / found : 0;
 	*r = gold ? 100.0 * correct / gold : 0;
 	*f = *p + *r > 0 ? 2 * *p * *r / (*p + *r) : 0;
+}
+
+/* ---- tag schemes ------------------------------------------------------ */
+
+/* Tag prefix + "-" + type into out; -1 when it does not fit. */
+static int
+tag_put(char *out, char prefix, const char *type)
+{
+	int n = snprintf(out, CONLL_TAGMAX, "%c-%s", prefix, type);
+
+	return n < 0 || n >= CONLL_TAGMAX ? -1 : 0;
+}
+
+int
+conll_iobes(char *const *tags, int n, char (*out)[CONLL_TAGMAX])
+{
+	char pp = 'O', p, np;
+	const char *pt = "", *t, *nt;
+
+	for (int i = 0; i < n; i++) {
+		tag_split(tags[i], &p, &t);
+		if (p == 'O') {
+			if (snprintf(out[i], CONLL_TAGMAX, "%s", tags[i]) >=
+			    CONLL_TAGMAX)
+				return -1;
+		} else {
+			if (i + 1 < n)
+				tag_split(tags[i + 1], &np, &nt);
+			else {
+				np = 'O';
+				nt = "";
+			}
+			int first = chunk_start(pp, pt, p, t);
+			int last = chunk_end(p, t, np, nt) ||
+			    chunk_start(p, t, np, nt);
+			if (tag_put(out[i], first ? (last ? 'S' : 'B') :
+			    (last ? 'E' : 'I'), t) != 0)
+				return -1;
+		}
+		pp = p;
+		pt = t;
+	}
+	return 0;
+}
+
+int
+conll_unbiobes(char *const *tags, int n, int scheme,
+    char (*out)[CONLL_TAGMAX])
+{
+	char pp = 'O', p;
+	const char *pt = "", *t;
+	int prevtype = 0;	/* the previous token was in a phrase of t */
+
+	for (int i = 0; i < n; i++) {
+		tag_split(tags[i], &p, &t);
+		if (p == 'O') {
+			if (snprintf(out[i], CONLL_TAGMAX, "%s", tags[i]) >=
+			    CONLL_TAGMAX)
+				return -1;
+			pp = p;
+			pt = t;
+			continue;
+		}
+		int first = chunk_start(pp, pt, p, t);
+		prevtype = pp != 'O' && strcmp(pt, t) == 0;
+		char q = !first ? 'I' : scheme == CONLL_IOB2 ? 'B' :
+		    prevtype ? 'B' : 'I';
+		if (tag_put(out[i], q, t) != 0)
+			return -1;
+		pp = p;
+		pt = t;
+	}
+	return 0;
+}
+
+/* seen: bit 0, a phrase starts with I-; bit 1, one starts with B- after a
+ * token outside any phrase of its type. */
+void
+conll_scheme_add(int *seen, char *const *tags, int n)
+{
+	char pp = 'O', p;
+	const char *pt = "", *t;
+
+	for (int i = 0; i < n; i++) {
+		tag_split(tags[i], &p, &t);
+		if (chunk_start(pp, pt, p, t)) {
+			if (p == 'I')
+				*seen |= 1;
+			else if (p == 'B' && (pp == 'O' || strcmp(pt, t) != 0))
+				*seen |= 2;
+		}
+		pp = p;
+		pt = t;
+	}
+}
+
+int
+conll_scheme(int seen)
+{
+	return (seen & 1) || !(seen & 2) ? CONLL_IOB1 : CONLL_IOB2;
 }

@@ -64,7 +64,7 @@ train_tiny() {	# train_tiny MODEL [options]
 	[ "${stderr_lines[0]}" = "firth-wclass: --activation: 'softplus' is not tanh, sigmoid or relu" ]
 	run --separate-stderr firth-wclass train --loss hinge2
 	[ "$status" -eq 2 ]
-	[ "${stderr_lines[0]}" = "firth-wclass: --loss: 'hinge2' is not xent or margin" ]
+	[ "${stderr_lines[0]}" = "firth-wclass: --loss: 'hinge2' is not xent, margin or sentence" ]
 	run --separate-stderr firth-wclass train --dropout 1
 	[ "$status" -eq 2 ]
 	[[ "${stderr_lines[0]}" == "firth-wclass: --dropout"* ]]
@@ -416,4 +416,130 @@ saw/O Quux/B-PER ./O" ]
 	run --separate-stderr firth-wclass train --new-words x
 	[ "$status" -eq 2 ]
 	[[ "${stderr_lines[0]}" == "firth-wclass: --new-words"* ]]
+}
+
+@test "firth-wclass loads a version 2 model written by release 0.1.0 and tags as it did" {
+	# v2.model: firth-wclass 0.1.0 train --train train.conll --dev
+	# dev.conll -v vec.txt -H 8 -s -x 3 -n 1 --lr 0.03 -e 1 --seed 3;
+	# v2.predict and v2.evaluate: what that release wrote with it
+	run --separate-stderr firth-wclass predict -m "$D/v2.model" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$D/v2.predict")" ]
+	run --separate-stderr firth-wclass evaluate --tsv -m "$D/v2.model" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$D/v2.evaluate")" ]
+	# and training the same way writes the same bytes
+	firth-wclass train --train "$D/train.conll" --dev "$D/dev.conll" \
+	    -v "$D/vec.txt" -o "$T/m" -H 8 -s -x 3 -n 1 --lr 0.03 -e 1 -q --seed 3
+	cmp "$T/m" "$D/v2.model"
+}
+
+@test "firth-wclass refuses a model of a later version, naming it" {
+	cp "$D/v2.model" "$T/v9"
+	# version 9, then the CRC of the rest made right again
+	printf '\x09' | dd of="$T/v9" bs=1 seek=8 conv=notrunc status=none
+	size=$(wc -c < "$T/v9")
+	crc=$(head -c $((size - 4)) "$T/v9" | gzip -c | tail -c 8 | head -c 4 | od -An -tx1 | tr -d ' \n')
+	printf "$(sed 's/../\\x&/g' <<< "$crc")" |
+	    dd of="$T/v9" bs=1 seek=$((size - 4)) conv=notrunc status=none
+	run --separate-stderr firth-wclass predict -m "$T/v9" "$D/dev.conll"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-wclass: $T/v9: model version 9; this firth-wclass reads 1 to 3" ]
+}
+
+@test "firth-wclass train --dev-split holds out the last sentences when there are few documents" {
+	run --separate-stderr firth-wclass train --train "$D/train.conll" \
+	    --dev-split 0.1 -v "$D/vec.txt" -o "$T/m" -H 8 --lr 0.1 -e 3
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"firth-wclass: --dev-split 0.1: the last 6 of 60 sentences held out as the dev set"* ]]
+	# the 54 first sentences: 391 tokens less the last 6 sentences'
+	# (the file opens with -DOCSTART- and a blank line)
+	want=$(awk 'NF == 0 { s++ } NF > 1 && $1 != "-DOCSTART-" && s < 55 { n++ } END { print n }' "$D/train.conll")
+	[[ "$stderr" == *"54 training sentences ($want tokens), 6 dev ($((391 - want)));"* ]]
+}
+
+@test "firth-wclass train --dev-split cuts at -DOCSTART- with ten documents or more" {
+	# 20 documents of 3 sentences: 10% is the last 2 documents
+	awk 'BEGIN { RS = "" } !/^-DOCSTART-/ {
+	    if (n++ % 3 == 0) print "-DOCSTART- -X- O O\n"; print $0 "\n" }' \
+	    "$D/train.conll" > "$T/docs.conll"
+	run --separate-stderr firth-wclass train --train "$T/docs.conll" \
+	    --dev-split 0.1 -v "$D/vec.txt" -o "$T/m" -H 8 --lr 0.1 -e 2
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"the last 2 of 20 documents held out as the dev set"* ]]
+	[[ "$stderr" == *"54 training sentences ("*"), 6 dev ("* ]]
+}
+
+@test "firth-wclass train --dev-split refuses --dev too, bad fractions and one sentence" {
+	run --separate-stderr firth-wclass train --train "$D/train.conll" \
+	    --dev "$D/dev.conll" --dev-split 0.1 -v "$D/vec.txt" -o "$T/m"
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-wclass: --dev and --dev-split both name a dev set; give one" ]
+	run --separate-stderr firth-wclass train --dev-split 1.5
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "firth-wclass: --dev-split"* ]]
+	printf 'Boris X B-PER\nruns X O\n' > "$T/one.conll"
+	run --separate-stderr firth-wclass train --train "$T/one.conll" \
+	    --dev-split 0.1 -v "$D/vec.txt" -o "$T/m"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-wclass: $T/one.conll: one sentence; --dev-split needs two or more" ]
+	[ ! -e "$T/m" ]
+}
+
+@test "firth-wclass -L sentence learns the tiny corpus and its model tags by Viterbi" {
+	run --separate-stderr firth-wclass train --train "$D/train.conll" \
+	    --dev "$D/dev.conll" -v "$D/vec.txt" -o "$T/m" -H 8 --lr 0.1 -e 10 -L sentence
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"best dev F1 100.00 at epoch"* ]]
+	[ "$(od -An -tu4 -j8 -N4 "$T/m" | tr -d ' ')" = 3 ]
+	run --separate-stderr firth-wclass evaluate -m "$T/m" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	[ "${lines[6]}" = "overall       100.00    100.00    100.00      31" ]
+	train_tiny "$T/a" -L sentence --seed 5 --dropout 0.2 -x 2
+	train_tiny "$T/b" -L sentence --seed 5 --dropout 0.2 -x 2
+	cmp "$T/a" "$T/b"
+}
+
+@test "firth-wclass --iobes learns IOBES tags and writes the file's IOB2 back" {
+	run --separate-stderr firth-wclass train --train "$D/train.conll" \
+	    --dev "$D/dev.conll" -v "$D/vec.txt" -o "$T/m" -H 8 --lr 0.1 -e 10 --iobes
+	[ "$status" -eq 0 ]
+	# O, S-PER, S-LOC, S-ORG, B-ORG, E-ORG: the phrases are of one
+	# token but for ORG's of two (where IOB2 had 5 tags)
+	[[ "$stderr" == *"x 4 dims; 6 tags; 2 layers"* ]]
+	[[ "$stderr" == *"best dev F1 100.00 at epoch"* ]]
+	run --separate-stderr firth-wclass predict -m "$T/m" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	# every predicted tag is the gold IOB2 tag
+	[ "$(awk 'NF == 4 && $3 != $4' <<< "$output" | wc -l)" -eq 0 ]
+	[ "$(awk 'NF == 4' <<< "$output" | wc -l)" -eq 82 ]
+	[[ "$output" != *"S-"* && "$output" != *"E-"* ]]
+}
+
+@test "firth-wclass --iobes on IOB1 data writes IOB1 back" {
+	# IOB1: phrases start with I- (B- only after the same type)
+	sed 's/B-/I-/' "$D/train.conll" > "$T/train1"
+	sed 's/B-/I-/' "$D/dev.conll" > "$T/dev1"
+	run --separate-stderr firth-wclass train --train "$T/train1" \
+	    --dev "$T/dev1" -v "$D/vec.txt" -o "$T/m" -H 8 --lr 0.1 -e 10 \
+	    --iobes -L sentence
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"best dev F1 100.00 at epoch"* ]]
+	run --separate-stderr firth-wclass predict -m "$T/m" "$T/dev1"
+	[ "$(awk 'NF == 4 && $3 != $4' <<< "$output" | wc -l)" -eq 0 ]
+	[[ "$output" == *" I-PER"* && "$output" != *" B-"* ]]
+}
+
+@test "firth-wclass --word-dropout trains, is deterministic, changes the model and refuses 1" {
+	train_tiny "$T/a" --seed 4 --word-dropout 0.2
+	train_tiny "$T/b" --seed 4 --word-dropout 0.2
+	train_tiny "$T/c" --seed 4
+	cmp "$T/a" "$T/b"
+	! cmp -s "$T/a" "$T/c"
+	run --separate-stderr firth-wclass evaluate -m "$T/a" "$D/dev.conll"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "82 tokens, 31 phrases; found 31, correct 31" ]
+	run --separate-stderr firth-wclass train --word-dropout 1
+	[ "$status" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "firth-wclass: --word-dropout"* ]]
 }

@@ -3,7 +3,8 @@
  * hand-made IOB1, IOB2 and IOBES sequences whose phrase counts were
  * worked out by hand with conlleval's rules, and the CoNLL reader on
  * small in-memory files (-DOCSTART- anywhere, blank lines, CRLF, token
- * text, a missing tag column).
+ * text, a missing tag column, document numbers), and IOBES re-encoding
+ * against hand-written sequences, decoded back to IOB1 and IOB2.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,11 +203,116 @@ check_reader(void)
 	    "lines had 4");
 }
 
+/* Re-encode tags (space-separated) as IOBES, check against want, decode
+ * with scheme and check that back is the original. */
+static void
+iobes(const char *what, const char *tags, const char *want, int scheme)
+{
+	char buf[256], *t[32], enc[32][CONLL_TAGMAX], dec[32][CONLL_TAGMAX];
+	char *e[32], got[512] = "", back[512] = "";
+	int n;
+
+	snprintf(buf, sizeof(buf), "%s", tags);
+	n = split(buf, t);
+	ok(conll_iobes(t, n, enc) == 0, "%s: encodes", what);
+	for (int i = 0; i < n; i++) {
+		e[i] = enc[i];
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+		    i ? " " : "", enc[i]);
+	}
+	ok(strcmp(got, want) == 0, "%s: IOBES %s (want %s)", what, got, want);
+	ok(conll_unbiobes(e, n, scheme, dec) == 0, "%s: decodes", what);
+	for (int i = 0; i < n; i++)
+		snprintf(back + strlen(back), sizeof(back) - strlen(back),
+		    "%s%s", i ? " " : "", dec[i]);
+	ok(strcmp(back, tags) == 0, "%s: round trip %s (want %s)", what, back,
+	    tags);
+}
+
+/* The scheme conll_scheme finds in one tag sequence. */
+static int
+scheme_of(const char *tags)
+{
+	char buf[256], *t[32];
+	int seen = 0, n;
+
+	snprintf(buf, sizeof(buf), "%s", tags);
+	n = split(buf, t);
+	conll_scheme_add(&seen, t, n);
+	return conll_scheme(seen);
+}
+
+static void
+check_iobes(void)
+{
+	iobes("IOB2", "B-PER I-PER O B-LOC B-LOC I-LOC O B-ORG",
+	    "B-PER E-PER O S-LOC B-LOC E-LOC O S-ORG", CONLL_IOB2);
+	iobes("IOB1", "I-PER I-PER O I-LOC B-LOC I-LOC O I-ORG I-MISC",
+	    "B-PER E-PER O S-LOC B-LOC E-LOC O S-ORG S-MISC", CONLL_IOB1);
+	iobes("IOB1, three phrases of one type in a row",
+	    "I-LOC B-LOC B-LOC I-LOC I-LOC", "S-LOC S-LOC B-LOC I-LOC E-LOC",
+	    CONLL_IOB1);
+	iobes("no phrases", "O O O", "O O O", CONLL_IOB2);
+	ok(scheme_of("O I-PER I-PER O") == CONLL_IOB1, "a phrase starting "
+	    "with I- is IOB1");
+	ok(scheme_of("O B-PER I-PER O") == CONLL_IOB2, "B- after O is IOB2");
+	ok(scheme_of("I-PER B-PER O") == CONLL_IOB1, "B- only after its "
+	    "own type is IOB1");
+
+	/* a decoder given a model's broken IOBES still writes the phrases
+	 * the scorer reads in it */
+	char *bad[] = { "E-PER", "I-PER", "O", "I-LOC", "S-LOC", "E-ORG" };
+	char dec[6][CONLL_TAGMAX], *d[6];
+	struct conll_score a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	conll_unbiobes(bad, 6, CONLL_IOB1, dec);
+	for (int i = 0; i < 6; i++)
+		d[i] = dec[i];
+	conll_score_add(&a, bad, bad, 6);
+	conll_score_add(&b, bad, d, 6);
+	ok(b.correct[0] + b.correct[1] + b.correct[2] == 5 && a.gold[0] +
+	    a.gold[1] + a.gold[2] == 5, "broken IOBES decodes to the same 5 "
+	    "phrases: %s %s %s %s %s %s", d[0], d[1], d[2], d[3], d[4], d[5]);
+	char long_tag[80];
+	memset(long_tag, 'X', sizeof(long_tag) - 1);
+	long_tag[0] = 'B';
+	long_tag[1] = '-';
+	long_tag[sizeof(long_tag) - 1] = '\0';
+	char *lt[] = { long_tag };
+	ok(conll_iobes(lt, 1, dec) == -1, "a tag too long for CONLL_TAGMAX "
+	    "is refused");
+}
+
+/* -DOCSTART- lines number the documents; a sentence carries the number
+ * of those before its first token. */
+static void
+check_docs(void)
+{
+	const char *text = "A x O\n\n-DOCSTART- -X- O O\n\nB x O\n\nC x O\n"
+	    "-DOCSTART- -X- O O\nD x O\n\n-DOCSTART- -X- O O\n\nE x O\n";
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct conll_reader *r = conll_open(f, "mem", 1, 0);
+	struct conll_sent s = { 0 };
+	char got[64] = "";
+
+	while (conll_next(r, &s))
+		snprintf(got + strlen(got), sizeof(got) - strlen(got),
+		    "%s:%lld ", s.tok[0], (long long)s.doc);
+	ok(strcmp(got, "A:0 B:1 C:1 E:3 ") == 0, "document numbers: %s",
+	    got);
+	conll_close(r);
+	conll_sent_free(&s);
+	fclose(f);
+}
+
 int
 main(void)
 {
 	cli_init(1, (char *[]){ "test_conll", NULL });
 	check_scoring();
 	check_reader();
+	check_iobes();
+	check_docs();
 	return tap_done();
 }

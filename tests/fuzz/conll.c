@@ -6,7 +6,8 @@
  * reader's mode: tagged CoNLL (training, evaluation), untagged CoNLL
  * (prediction), or token text.  Every tagged sentence is scored against
  * itself, which must find every phrase correct: correct = gold = found
- * for every entity type.
+ * for every entity type; so must its IOBES re-encoding and that decoded
+ * to IOB1 and to IOB2, scored against the tags as read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,42 @@ struct arg {
 	FILE *f;
 	int tagged, text;
 };
+
+/* Score the IOBES form of s's tags, and it decoded to IOB1 and IOB2,
+ * against the tags (a tag too long to re-encode is left out): every
+ * phrase must be found and correct (the tokens differ, so the counts go
+ * to a score of their own). */
+static void
+recoded(const struct conll_sent *s)
+{
+	struct conll_score *sc = xcalloc(1, sizeof(*sc));
+	char (*enc)[CONLL_TAGMAX] = xcalloc(s->n, CONLL_TAGMAX);
+	char (*dec)[CONLL_TAGMAX] = xcalloc(s->n, CONLL_TAGMAX);
+	char **e = xcalloc(s->n, sizeof(char *));
+	char **d = xcalloc(s->n, sizeof(char *));
+
+	if (conll_iobes(s->tag, s->n, enc) == 0) {
+		for (int i = 0; i < s->n; i++) {
+			e[i] = enc[i];
+			d[i] = dec[i];
+		}
+		conll_score_add(sc, s->tag, e, s->n);
+		for (int scheme = CONLL_IOB1; scheme <= CONLL_IOB2; scheme++)
+			if (conll_unbiobes(e, s->n, scheme, dec) == 0)
+				conll_score_add(sc, s->tag, d, s->n);
+			else
+				abort();	/* decoding never lengthens */
+	}
+	for (int t = 0; t < sc->ntypes; t++)
+		if (sc->correct[t] != sc->gold[t] ||
+		    sc->found[t] != sc->gold[t])
+			abort();
+	free(sc);
+	free(enc);
+	free(dec);
+	free(e);
+	free(d);
+}
 
 static void
 body(void *p)
@@ -35,8 +72,10 @@ body(void *p)
 		for (int i = 0; i < s.n; i++)
 			if (s.tok[i][0] == '\0' && !a->text)
 				abort();
-		if (a->tagged)
+		if (a->tagged) {
 			conll_score_add(sc, s.tag, s.tag, s.n);
+			recoded(&s);
+		}
 	}
 	for (int t = 0; t < sc->ntypes; t++)
 		if (sc->correct[t] != sc->gold[t] ||
