@@ -47,6 +47,7 @@
 
 #include "cli.h"
 #include "le.h"
+#include "rng.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "glove checkpoints are little-endian; this host is not"
@@ -113,21 +114,11 @@ glove_free(struct glove *g)
 	free(g);
 }
 
-uint64_t
-glove_rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform in [0, 1) with 24 random bits: exact in float. */
 static float
 rng_unit(uint64_t *state)
 {
-	return (glove_rng_next(state) >> 40) * (1.0f / 16777216.0f);
+	return (rng_splitmix64(state) >> 40) * (1.0f / 16777216.0f);
 }
 
 void

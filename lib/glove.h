@@ -69,16 +69,14 @@ struct glove_state {
 /*
  * glove_new allocates a model for V words (parameters zero, accumulators
  * zero); glove_init then draws the parameters uniformly from
- * (-0.5, 0.5) / D with the generator *rng and sets every accumulator to 1
+ * (-0.5, 0.5) / D with the splitmix64 generator whose state is *rng
+ * (rng_splitmix64 in rng.h) and sets every accumulator to 1
  * (so the first AdaGrad step is eta times the gradient).  Dies when the
  * model does not fit in memory.
  */
 struct glove *glove_new(uint32_t nwords, const struct glove_hyper *h);
 void glove_init(struct glove *g, uint64_t *rng);
 void glove_free(struct glove *g);
-
-/* splitmix64: small, seedable, and its whole state is one integer. */
-uint64_t glove_rng_next(uint64_t *state);
 
 /* The weighting function f, in double. */
 double glove_weight(const struct glove_hyper *h, double x);

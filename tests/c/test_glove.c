@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "glove.h"
+#include "rng.h"
 
 static int ntest, nfail;
 static jmp_buf die_jmp;
@@ -57,9 +58,9 @@ random_records(uint32_t V, size_t n, uint64_t *rng)
 	struct cooc_rec *r = xcalloc(n, sizeof(*r));
 
 	for (size_t k = 0; k < n; k++) {
-		r[k].w1 = glove_rng_next(rng) % V;
-		r[k].w2 = glove_rng_next(rng) % V;
-		r[k].x = expf(logf(0.1f) + (glove_rng_next(rng) >> 40) *
+		r[k].w1 = rng_splitmix64(rng) % V;
+		r[k].w2 = rng_splitmix64(rng) % V;
+		r[k].x = expf(logf(0.1f) + (rng_splitmix64(rng) >> 40) *
 		    (1.0f / 16777216.0f) * logf(10000.0f));
 	}
 	return r;
@@ -221,9 +222,9 @@ test_cost_falls(void)
 
 	for (int i = 0; i < V; i++)
 		for (int d = 0; d < P; d++) {
-			p[i][d] = ((glove_rng_next(&rng) >> 40) / 16777216.0 -
+			p[i][d] = ((rng_splitmix64(&rng) >> 40) / 16777216.0 -
 			    0.5) * 2;
-			q[i][d] = ((glove_rng_next(&rng) >> 40) / 16777216.0 -
+			q[i][d] = ((rng_splitmix64(&rng) >> 40) / 16777216.0 -
 			    0.5) * 2;
 		}
 	for (int i = 0; i < V; i++)
@@ -234,7 +235,7 @@ test_cost_falls(void)
 			r[n++] = (struct cooc_rec){ i, j, expf(s) };
 		}
 	for (size_t k = n - 1; k > 0; k--) {
-		size_t m = glove_rng_next(&rng) % (k + 1);
+		size_t m = rng_splitmix64(&rng) % (k + 1);
 		struct cooc_rec t = r[k];
 		r[k] = r[m];
 		r[m] = t;
