@@ -285,10 +285,16 @@ recs_read(struct recs *rs, struct stream_reader *r, uint32_t nwords,
     const char *name)
 {
 	const struct cooc_rec *b;
+	uint64_t prev = 0, key;
+	int sorted = 1;		/* every record so far after the one before */
 	size_t n;
 
 	while ((b = stream_read_block(r, &n)) != NULL) {
 		for (size_t k = 0; k < n; k++) {
+			key = (uint64_t)b[k].w1 << 32 | b[k].w2;
+			if (key < prev)
+				sorted = 0;
+			prev = key;
 			if (b[k].w1 >= nwords || b[k].w2 >= nwords)
 				cli_die("%s: record %llu has word id %u, outside "
 				    "the vocabulary of %u words (a stream "
@@ -310,6 +316,15 @@ recs_read(struct recs *rs, struct stream_reader *r, uint32_t nwords,
 	if (rs->n == 0)
 		cli_die("%s: no co-occurrence records: nothing to train on",
 		    name);
+	/*
+	 * An export comes sorted by (w1, w2); trained in that order, AdaGrad
+	 * sees one word's pairs after another's and the vectors come out
+	 * poor.  Shuffled records are out of order almost at once.
+	 */
+	if (sorted && rs->n > 1)
+		cli_info("%s: the records are sorted by word (an export not "
+		    "shuffled?); pipe them through firth-shuffle for good "
+		    "vectors", name);
 }
 
 /* Words in id order from a file: the first field of each line. */
@@ -651,13 +666,31 @@ train(struct glove *g, const struct recs *rs, struct glove_state *st,
 	pthread_mutex_destroy(&fault.lock);
 }
 
+/*
+ * Before any input is read: the vectors file (its temporary file beside
+ * it is created now, the rename comes when they are written) and the
+ * checkpoint's directory, so a wrong path costs a second, not a run.
+ */
+static FILE *
+outputs_open(void)
+{
+	FILE *f = stdout;
+
+	if (opt_out != NULL)
+		f = cli_out_open(opt_out);
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(f, opt_out, "vectors");
+	if (opt_ckpt != NULL)
+		cli_out_check(opt_ckpt);
+	return f;
+}
+
 /* Write the chosen vectors with their words. */
 static void
-output(const struct glove *g, char *const *words)
+output(const struct glove *g, char *const *words, FILE *f)
 {
 	uint32_t V = g->nwords, D = g->dim, dim = D;
-	FILE *f = stdout;
-	const char *name = "stdout";
+	const char *name = opt_out != NULL ? opt_out : "stdout";
 	float *m = NULL;
 	const float *rows = g->w;
 	size_t stride = g->stride;
@@ -683,13 +716,8 @@ output(const struct glove *g, char *const *words)
 		rows = m;
 		stride = dim;
 	}
-	if (opt_out != NULL) {
-		name = opt_out;
-		/* Removed if the run fails: no half file that looks whole. */
-		f = cli_out_open(opt_out);
-	}
 	vec_write(f, name, opt_format, words, V, dim, rows, stride, 1);
-	if (f != stdout)
+	if (opt_out != NULL)
 		cli_out_close(f, name);
 	free(m);
 }
@@ -847,11 +875,12 @@ main(int argc, char **argv)
 	uint64_t fp, model_bytes;
 	const char *name;
 	pid_t child[2] = { -1, -1 };
-	FILE *in = stdin;
+	FILE *in = stdin, *out;
 	double t0;
 
 	cli_init(argc, argv);
 	parse_options(argc, argv);
+	out = outputs_open();
 	name = opt_db != NULL ? opt_db : "stdin";
 	if (opt_db != NULL)
 		in = cooc_spawn(child);
@@ -917,7 +946,7 @@ main(int argc, char **argv)
 		glove_init(g, &st.rng);
 	}
 	train(g, &rs, &st, words);
-	output(g, words);
+	output(g, words, out);
 	if (rs.fd >= 0) {
 		fclose(rs.spool);
 		cli_tmp_remove(rs.path);

@@ -393,23 +393,20 @@ ck_write(FILE *f, const char *path, const void *p, size_t n, uLong *crc)
  * Layout: "FIRTHSGN", uint32 version, uint32 epochs done, struct
  * ckpt_conf, int64 words done, in [n][d] and out [n][d] float32 (no
  * padding), uint32 CRC-32 of everything before it.  Host byte order.
- * Written to FILE.tmp and renamed, so a crash leaves the old one.
+ * Written to a new temporary file beside FILE and renamed over it
+ * (cli_replace_open), so a crash leaves the old one.
  */
 static void
 ckpt_save(const struct train *tr, int epochs)
 {
-	size_t plen = strlen(opt_ckpt) + 5;
-	char *tmp = xmalloc(plen);
+	char *tmp;
 	struct ckpt_conf c;
 	uint32_t v = CKPT_VERSION, e = epochs, crc32v;
 	int64_t done = atomic_load(&tr->done);
 	uLong crc = crc32(0, NULL, 0);
 	FILE *f;
 
-	snprintf(tmp, plen, "%s.tmp", opt_ckpt);
-	if ((f = fopen(tmp, "wb")) == NULL)
-		cli_die("cannot create %s: %s", tmp, strerror(errno));
-	cli_atexit_unlink(tmp);
+	f = cli_replace_open(opt_ckpt, &tmp);
 	ckpt_conf_fill(tr, &c);
 	ck_write(f, tmp, CKPT_MAGIC, 8, &crc);
 	ck_write(f, tmp, &v, 4, &crc);
@@ -422,12 +419,7 @@ ckpt_save(const struct train *tr, int epochs)
 			    (size_t)w * tr->cf.s, tr->cf.d * sizeof(float), &crc);
 	crc32v = (uint32_t)crc;
 	xfwrite(&crc32v, 4, 1, f, tmp);
-	cli_fclose(f, tmp);
-	if (rename(tmp, opt_ckpt) != 0)
-		cli_die("cannot rename %s to %s: %s", tmp, opt_ckpt,
-		    strerror(errno));
-	cli_atexit_forget(tmp);
-	free(tmp);
+	cli_replace_commit(f, tmp, opt_ckpt);
 	if (cli_verbose > 0)
 		cli_info("checkpoint %s after epoch %d", opt_ckpt, epochs);
 }
@@ -657,14 +649,32 @@ train_epochs(struct train *tr, int first)
 
 /* ---- output ---- */
 
+/*
+ * Opened before any input is read (the temporary file beside -o's target
+ * is created now, renamed over it once the vectors are written), and the
+ * checkpoint's place proved writable, so a wrong path costs a second and
+ * not the epochs.
+ */
+static FILE *out_file;
+
+static void
+outputs_open(void)
+{
+	out_file = opt_out != NULL ? cli_out_open(opt_out) : stdout;
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(out_file, opt_out, "vectors");
+	if (opt_ckpt != NULL)
+		cli_out_check(opt_ckpt);
+}
+
 static void
 write_vectors(const struct train *tr)
 {
 	size_t s = tr->cf.s, n = tr->cf.n;
 	const float *m = opt_output == OUT_OUT ? tr->out : tr->in;
 	float *sum = NULL;
-	FILE *f = stdout;
-	const char *name = "stdout";
+	FILE *f = out_file;
+	const char *name = opt_out != NULL ? opt_out : "stdout";
 
 	if (opt_output == OUT_SUM) {
 		sum = xreallocarray(NULL, n * s + 1, sizeof(float));
@@ -672,13 +682,8 @@ write_vectors(const struct train *tr)
 			sum[i] = tr->in[i] + tr->out[i];
 		m = sum;
 	}
-	if (opt_out != NULL) {
-		/* Removed if the run fails: no half file that looks whole. */
-		f = cli_out_open(opt_out);
-		name = opt_out;
-	}
 	vec_write(f, name, opt_format, tr->words, tr->cf.n, tr->cf.d, m, s, 1);
-	if (f != stdout)
+	if (opt_out != NULL)
 		cli_out_close(f, name);
 	free(sum);
 }
@@ -877,6 +882,7 @@ main(int argc, char **argv)
 		    "continue from");
 	if (opt_format == VEC_AUTO)
 		cli_usage_die("--format: give the format to write");
+	outputs_open();
 	run(argv + optind, argc - optind);
 	cli_fclose(stdout, "stdout");
 	return EXIT_OK;

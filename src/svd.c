@@ -242,6 +242,12 @@ run(void)
 	double t0 = cli_now(), t1, t2;
 	char b1[32], b2[32];
 
+	/* The temporary file beside -o's target, before any input is
+	 * read: a wrong path costs a second, not the decomposition. */
+	if (opt_out != NULL)
+		out = cli_out_open(opt_out);
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(out, opt_out, "vectors");
 	if (opt_db != NULL)
 		in = cooc_start(&pid);
 	r = stream_ropen(in, name, STREAM_COOC);
@@ -260,9 +266,6 @@ run(void)
 	rsvd_run(m, &o, &res);
 	t2 = cli_now();
 	vectors_make(&res, h->nwords);
-	/* -o: removed if the run fails, no half file that looks whole. */
-	if (opt_out != NULL)
-		out = cli_out_open(opt_out);
 	vec_write(out, opt_out ? opt_out : "stdout", opt_format, h->words,
 	    h->nwords, res.k, res.U, res.k, 1);
 	if (opt_out != NULL)
