@@ -10,13 +10,17 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 const char *cli_progname = "firth";
 int cli_verbose;
@@ -636,6 +640,91 @@ cli_replace_commit(FILE *f, char *tmp, const char *path)
 {
 	(void)tmp;		/* the slot holds it, and frees it */
 	cli_out_close(f, path);
+}
+
+/*
+ * Sibling tools.  Beside this program first: an installed or freshly
+ * built tree runs its own firth-cooc, whatever PATH cron gives it; then
+ * PATH.  Returns an allocated path, or NULL.
+ */
+static char *
+spawn_find(const char *tool)
+{
+	char self[PATH_MAX], *slash, *dirs, *dir, *save, *path = NULL;
+	const char *env = getenv("PATH");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t len;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			len = (size_t)(slash - self) + strlen(tool) + 2;
+			path = xmalloc(len);
+			snprintf(path, len, "%.*s/%s", (int)(slash - self),
+			    self, tool);
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	if (env == NULL)
+		return NULL;
+	dirs = xstrdup(env);
+	for (dir = strtok_r(dirs, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		len = strlen(dir) + strlen(tool) + 2;
+		path = xmalloc(len);
+		snprintf(path, len, "%s/%s", *dir ? dir : ".", tool);
+		if (access(path, X_OK) == 0)
+			break;
+		free(path);
+		path = NULL;
+	}
+	free(dirs);
+	return path;
+}
+
+pid_t
+cli_spawn(const char *const argv[], int in, int out, const char *hint)
+{
+	posix_spawn_file_actions_t fa;
+	char *path = spawn_find(argv[0]);
+	pid_t pid;
+	int rc;
+
+	if (path == NULL)
+		cli_die("%s is not beside %s nor on PATH; install it, or %s",
+		    argv[0], cli_progname, hint);
+	if (posix_spawn_file_actions_init(&fa) != 0 ||
+	    (in >= 0 && posix_spawn_file_actions_adddup2(&fa, in,
+	    STDIN_FILENO) != 0) ||
+	    (out >= 0 && posix_spawn_file_actions_adddup2(&fa, out,
+	    STDOUT_FILENO) != 0))
+		cli_die("posix_spawn_file_actions: out of memory");
+	/* Buffered output would be written twice, by us and the child. */
+	fflush(NULL);
+	rc = posix_spawn(&pid, path, &fa, NULL, (char *const *)argv, environ);
+	if (rc != 0)
+		cli_die("cannot run %s: %s", path, strerror(rc));
+	posix_spawn_file_actions_destroy(&fa);
+	free(path);
+	return pid;
+}
+
+void
+cli_spawn_wait(pid_t pid, const char *what)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			cli_die("cannot wait for %s: %s", what,
+			    strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return;
+	if (WIFEXITED(st))
+		cli_die("%s failed (exit status %d)", what, WEXITSTATUS(st));
+	cli_die("%s was killed by signal %d", what, WTERMSIG(st));
 }
 
 FILE *

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define FIRTH_VERSION "0.1.0"
 
@@ -101,6 +102,20 @@ void cli_replace_commit(FILE *f, char *tmp, const char *path);
  * out.  Call it before reading any input.
  */
 void cli_out_refuse_tty(FILE *f, const char *name, const char *what);
+
+/*
+ * Sibling tools (firth-glove -d and firth-svd -d run firth-cooc).
+ * cli_spawn starts argv[0] ("firth-cooc"), found beside this program
+ * first, so a tree runs its own siblings whatever PATH cron gives, then
+ * on PATH; its stdin is fd `in' and its stdout fd `out' (ours when -1).
+ * Give the caller's own pipe ends O_CLOEXEC (pipe2) so the child holds
+ * none of them.  When the tool is not found it dies with "firth-cooc is
+ * not beside firth-x nor on PATH; install it, or HINT".  cli_spawn_wait
+ * reaps it and dies with "WHAT failed (exit status N)" or "WHAT was
+ * killed by signal N" unless it exited 0.
+ */
+pid_t cli_spawn(const char *const argv[], int in, int out, const char *hint);
+void cli_spawn_wait(pid_t pid, const char *what);
 
 /*
  * Temporary files: cli_tmpfile creates a file in $TMPDIR (or /tmp), opens

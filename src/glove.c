@@ -14,14 +14,13 @@
  * bit for bit (--resume).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +29,6 @@
 #include "glove.h"
 #include "stream.h"
 #include "vecio.h"
-
-extern char **environ;
 
 #define CHUNK_RECS 65536	/* records per spool chunk and work unit */
 /*
@@ -365,35 +362,6 @@ vocab_file_read(const char *path, uint32_t *nwords)
 }
 
 /*
- * Start argv[0] (found on PATH) with stdin from fd `in' (or ours when
- * -1) and stdout to fd `out'; every fd in `closefds' is closed in the
- * child.
- */
-static pid_t
-child_spawn(const char **argv, int in, int out, const int *closefds, int n)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int rc;
-
-	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    (in >= 0 && posix_spawn_file_actions_adddup2(&fa, in,
-	    STDIN_FILENO) != 0) ||
-	    posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO) != 0)
-		cli_die("posix_spawn_file_actions: out of memory");
-	for (int i = 0; i < n; i++)
-		if (posix_spawn_file_actions_addclose(&fa, closefds[i]) != 0)
-			cli_die("posix_spawn_file_actions: out of memory");
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char **)argv, environ);
-	if (rc != 0)
-		cli_die("cannot run %s: %s (put it on PATH, or pipe "
-		    "`firth-cooc -d DB --export | firth-shuffle' into "
-		    "firth-glove)", argv[0], strerror(rc));
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
-/*
  * -d DB: run `firth-cooc -d DB --export [...] | firth-shuffle --seed S'
  * as children and return the read end of the pipeline.  The export is
  * sorted by word; training needs the records in random order.
@@ -402,6 +370,8 @@ static FILE *
 cooc_spawn(pid_t pids[2])
 {
 	const char *cooc[12], *shuf[6];
+	const char *hint = "pipe `firth-cooc -d DB --export | firth-shuffle' "
+	    "into firth-glove";
 	char seed[32];
 	int a[2], b[2], n = 0;
 	FILE *f;
@@ -429,34 +399,16 @@ cooc_spawn(pid_t pids[2])
 	if (cli_verbose < 0)
 		shuf[n++] = "-q";
 	shuf[n] = NULL;
-	if (pipe(a) != 0 || pipe(b) != 0)
+	if (pipe2(a, O_CLOEXEC) != 0 || pipe2(b, O_CLOEXEC) != 0)
 		cli_die("pipe: %s", strerror(errno));
-	pids[0] = child_spawn(cooc, -1, a[1],
-	    (const int[]){ a[0], a[1], b[0], b[1] }, 4);
-	pids[1] = child_spawn(shuf, a[0], b[1],
-	    (const int[]){ a[0], a[1], b[0], b[1] }, 4);
+	pids[0] = cli_spawn(cooc, -1, a[1], hint);
+	pids[1] = cli_spawn(shuf, a[0], b[1], hint);
 	close(a[0]);
 	close(a[1]);
 	close(b[1]);
 	if ((f = fdopen(b[0], "rb")) == NULL)
 		cli_die("fdopen: %s", strerror(errno));
 	return f;
-}
-
-/* Wait for a child of the -d pipeline; die unless it succeeded. */
-static void
-child_wait(pid_t pid, const char *what)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			cli_die("waitpid: %s", strerror(errno));
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return;
-	if (WIFEXITED(st))
-		cli_die("%s failed (exit status %d)", what, WEXITSTATUS(st));
-	cli_die("%s was killed by signal %d", what, WTERMSIG(st));
 }
 
 /*
@@ -917,8 +869,8 @@ main(int argc, char **argv)
 		fclose(in);
 		snprintf(what, sizeof(what), "firth-cooc -d %s --export",
 		    opt_db);
-		child_wait(child[0], what);
-		child_wait(child[1], "firth-shuffle");
+		cli_spawn_wait(child[0], what);
+		cli_spawn_wait(child[1], "firth-shuffle");
 	}
 	if (cli_verbose > 0)
 		cli_info("%llu records of %u words read in %.2f s (%s)",

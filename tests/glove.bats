@@ -311,6 +311,25 @@ need_python() {
 	cmp "$T/piped" "$T/direct"
 }
 
+@test "firth-glove -d finds firth-cooc and firth-shuffle beside itself with a bare PATH" {
+	firth-vocab -q -d "$T/db" < "$BATS_FILE_TMPDIR/tokens"
+	firth-cooc -q -d "$T/db" --window 5 < "$BATS_FILE_TMPDIR/tokens"
+	firth-cooc -q -d "$T/db" --export | firth-shuffle -q --seed 4 > "$T/export.fs"
+	firth-glove -q -T 1 --iter 2 --seed 4 < "$T/export.fs" > "$T/piped"
+	run env PATH=/usr/bin:/bin "$FIRTH_TOP/bin/firth-glove" -q -T 1 --iter 2 --seed 4 -d "$T/db" -o "$T/direct"
+	[ "$status" -eq 0 ]
+	cmp "$T/piped" "$T/direct"
+}
+
+@test "firth-glove -d says so when firth-cooc is neither beside it nor on PATH" {
+	mkdir "$T/lone"
+	cp "$FIRTH_TOP/bin/firth-glove" "$T/lone/"
+	run env PATH=/usr/bin:/bin "$T/lone/firth-glove" -q -d "$T/db" -o "$T/v"
+	[ "$status" -eq 1 ]
+	[ "$output" = "firth-glove: firth-cooc is not beside firth-glove nor on PATH; install it, or pipe \`firth-cooc -d DB --export | firth-shuffle' into firth-glove" ]
+	[ ! -e "$T/v" ]
+}
+
 # Stand-ins for firth-cooc and firth-shuffle that log their arguments;
 # the first exports a fixed stream, the second passes it on unchanged.
 fake_cooc() {	# fake_cooc EXIT-STATUS
@@ -327,6 +346,8 @@ echo "\$*" > "$T/shuffle-args"
 cat
 FAKE
 	chmod +x "$T/fakebin/firth-cooc" "$T/fakebin/firth-shuffle"
+	# Siblings are looked for beside the program first.
+	cp "$(command -v firth-glove)" "$T/fakebin/"
 }
 
 @test "firth-glove -d runs firth-cooc -d DB --export | firth-shuffle with its options and seed" {
