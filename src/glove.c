@@ -28,6 +28,7 @@
 #include "linein.h"
 #include "glove.h"
 #include "stream.h"
+#include "varint.h"
 #include "vecio.h"
 
 #define CHUNK_RECS 65536	/* records per spool chunk and work unit */
@@ -119,20 +120,7 @@ struct recs {
  * shuffled records little tighter and inflating them costs more than
  * the training itself, so it is not used here.
  */
-#define REC_MAXENC 14		/* 5 + 5 + 4 bytes */
-
-static size_t
-varint_put(unsigned char *p, uint32_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (v & 0x7f) | 0x80;
-		v >>= 7;
-	}
-	p[n++] = v;
-	return n;
-}
+#define REC_MAXENC (2 * VARINT_MAX32 + 4)	/* 14 bytes */
 
 static size_t
 chunk_encode(unsigned char *p, const struct cooc_rec *r, size_t n)
@@ -140,8 +128,8 @@ chunk_encode(unsigned char *p, const struct cooc_rec *r, size_t n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		k += varint_put(p + k, r[i].w1);
-		k += varint_put(p + k, r[i].w2);
+		k += varint_put32(p + k, r[i].w1);
+		k += varint_put32(p + k, r[i].w2);
 		memcpy(p + k, &r[i].x, 4);
 		k += 4;
 	}
@@ -156,17 +144,8 @@ chunk_decode(const unsigned char *z, size_t zn, struct cooc_rec *r, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v[2];
-		for (int f = 0; f < 2; f++) {
-			uint32_t x = 0;
-			int s = 0;
-			do {
-				if (z == e || s > 28)
-					return 0;
-				x |= (uint32_t)(*z & 0x7f) << s;
-				s += 7;
-			} while (*z++ & 0x80);
-			v[f] = x;
-		}
+		if (!varint_get32(&z, e, &v[0]) || !varint_get32(&z, e, &v[1]))
+			return 0;
 		if (e - z < 4)
 			return 0;
 		r[i].w1 = v[0];
