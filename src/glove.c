@@ -584,7 +584,7 @@ train(struct glove *g, const struct recs *rs, struct glove_state *st,
 		}
 		if (opt_ckpt != NULL && (it % opt_every == 0 ||
 		    it == opt_iter))
-			glove_save(g, st, opt_ckpt);
+			glove_save(g, st, words, opt_ckpt);
 	}
 	if (glove_check_finite(g) != SIZE_MAX)
 		cli_die("the model holds NaN or infinity after iteration %u; "

@@ -153,7 +153,7 @@ need_python() {
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" || true
 	[ -e "$T/ck" ]
-	done_iter=$(od -An -tu4 -j32 -N4 "$T/ck" | tr -d ' ')
+	done_iter=$(od -An -tu4 -j80 -N4 "$T/ck" | tr -d ' ')	# "model" payload at 36 + 32, iter at +12
 	echo "# killed with a checkpoint after iteration $done_iter of 12" >&3
 	firth-glove -q -T 1 --iter 12 --resume "$T/ck" < "$B" > "$T/resumed"
 	cmp "$T/full" "$T/resumed"
@@ -180,7 +180,34 @@ need_python() {
 	printf 'X' | dd of="$T/ck" bs=1 seek=5000 conv=notrunc 2>/dev/null
 	run firth-glove -q --iter 4 --resume "$T/ck" < "$C"
 	[ "$status" -eq 1 ]
-	[ "$output" = "firth-glove: $T/ck: checkpoint CRC mismatch (damaged file)" ]
+	[ "$output" = "firth-glove: $T/ck: section \"params\" is damaged (CRC mismatch)" ]
+}
+
+@test "firth-glove resumes from a checkpoint written by firth 0.1.0 to that release's bytes" {
+	# tests/data/state/README says how these were made with firth 0.1.0.
+	D="$FIRTH_TOP/tests/data/state"
+	run --separate-stderr firth-glove -q -T 1 --iter 4 --vector-size 4 -f glove \
+	    --resume "$D/glove-0.1.0.ck" -o "$T/v" < "$D/cooc.fs"
+	[ "$status" -eq 0 ]
+	cmp "$T/v" "$D/glove-iter4.txt"
+}
+
+@test "firth-glove checkpoints are firth state files that carry the words" {
+	D="$FIRTH_TOP/tests/data/state"
+	firth-glove -q -T 1 --iter 2 --vector-size 4 --checkpoint "$T/ck" -o /dev/null < "$D/cooc.fs"
+	[ "$(head -c 8 "$T/ck" | od -An -tx1 | tr -d ' \n')" = 894653540d0a1a0a ]
+	grep -q drives "$T/ck"
+	# and carry the run on to the same bytes as the old format does.
+	firth-glove -q -T 1 --iter 4 --vector-size 4 -f glove --resume "$T/ck" -o "$T/v" < "$D/cooc.fs"
+	cmp "$T/v" "$D/glove-iter4.txt"
+}
+
+@test "firth-glove refuses a firth-sgns checkpoint by name" {
+	D="$FIRTH_TOP/tests/data/state"
+	firth-sgns -q --min-count 1 --size 4 --iter 1 --threads 1 --checkpoint "$T/sg.ck" -o /dev/null "$D/corpus.txt"
+	run firth-glove -q --resume "$T/sg.ck" < "$D/cooc.fs"
+	[ "$status" -eq 1 ]
+	[ "$output" = "firth-glove: $T/sg.ck holds firth-sgns state, not firth-glove's" ]
 }
 
 @test "firth-glove stops on NaN or infinity, names the pair and writes nothing" {
