@@ -155,6 +155,8 @@ main(int argc, char **argv)
 	}
 	if (opt_format != 0 && opt_header)
 		cli_usage_die("-H and -f do not go together");
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(stdout, "stdout", "vectors");
 	if (optind == argc)
 		cat_one(stdin, "stdin");
 	for (int i = optind; i < argc; i++) {

@@ -29,23 +29,35 @@ now_ms() {
 	date +%s%3N
 }
 
+# catch_writing PID FILE: wait until process PID has written bytes for
+# FILE (to its temporary file, or to FILE itself when it writes in
+# place), then stop it there with SIGSTOP.  Fails if PID ends first.
+catch_writing() {
+	local pid=$1 f=$2 t d b
+	d=$(dirname -- "$f")
+	b=$(basename -- "$f")
+	while kill -0 "$pid" 2>/dev/null; do
+		for t in "$d/.$b.firth-tmp."?????? "$f"; do
+			if [ "$t" = "$f" ] && [ "$(head -c 3 "$f")" = "old" ]; then
+				continue
+			fi
+			if [ -s "$t" ]; then
+				kill -STOP "$pid"
+				return 0
+			fi
+		done
+		sleep 0.01
+	done
+	echo "# $pid ended before it was caught writing $f"
+	return 1
+}
+
 @test "firth-sgns stopped and killed while writing -o leaves the previous file whole" {
 	printf 'old vectors\n' > vec.txt
 	firth-sgns -q --min-count 1 --iter 1 --size 300 --threads 1 \
 	    --format glove -o vec.txt corpus.txt &
 	pid=$!
-	# Catch it with bytes in its temporary file, freeze it there.
-	caught=0
-	for ((i = 0; i < 3000; i++)); do
-		t=$(tmp_of vec.txt)
-		if [ -n "$t" ] && [ -s "$t" ]; then
-			kill -STOP "$pid"
-			caught=1
-			break
-		fi
-		sleep 0.01
-	done
-	[ "$caught" -eq 1 ]
+	catch_writing "$pid" vec.txt
 	[ "$(cat vec.txt)" = "old vectors" ]
 	kill -9 "$pid"
 	wait "$pid" || true
@@ -57,6 +69,23 @@ now_ms() {
 	    --format glove -o vec.txt corpus.txt
 	[ "$(head -c 3 vec.txt)" = "w0 " ]
 	[ -z "$(tmp_of vec.txt)" ]
+}
+
+@test "firth-sgns terminated while writing through a symlinked -o keeps the link and its file" {
+	mkdir real
+	printf 'old vectors\n' > real/vec.txt
+	ln -s real/vec.txt link.txt
+	firth-sgns -q --min-count 1 --iter 1 --size 300 --threads 1 \
+	    --format glove -o link.txt corpus.txt &
+	pid=$!
+	catch_writing "$pid" real/vec.txt
+	kill -TERM "$pid"
+	kill -CONT "$pid"
+	wait "$pid" || true
+	[ -L link.txt ]
+	[ "$(cat real/vec.txt)" = "old vectors" ]
+	# SIGTERM is caught: the temporary file goes with the run.
+	[ -z "$(ls -A . real | grep firth-tmp)" ]
 }
 
 @test "a symlinked -o is written through and stays a link, for every trainer" {
