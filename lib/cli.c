@@ -347,6 +347,30 @@ out_tmp_prefix(const char *real, size_t *dirlen)
 }
 
 /*
+ * In a sticky directory (/tmp) only a file's owner may rename over it:
+ * say so now rather than when the work is done.
+ */
+static void
+out_sticky_check(const char *real, const struct stat *target)
+{
+	const char *slash = strrchr(real, '/');
+	struct stat ds;
+	char *dir;
+
+	if (target->st_uid == geteuid() || geteuid() == 0)
+		return;
+	dir = slash == NULL ? xstrdup(".") : slash == real ? xstrdup("/") :
+	    xstrdup(real);
+	if (slash != NULL && slash != real)
+		dir[slash - real] = '\0';
+	if (stat(dir, &ds) == 0 && (ds.st_mode & S_ISVTX) &&
+	    ds.st_uid != geteuid())
+		cli_die("cannot replace %s: it belongs to another user in a "
+		    "sticky directory; remove it or write elsewhere", real);
+	free(dir);
+}
+
+/*
  * Where a write of `path' goes.  Returns 0 and *real (allocated) when the
  * file is replaced by rename: path itself, or for a symbolic link the
  * file it resolves to, so the link stays a link.  Returns 1 when path is
@@ -397,7 +421,9 @@ out_resolve(const char *path, char **real, mode_t *mode)
 			    strerror(errno));
 	} else
 		*real = xstrdup(path);
-	*mode = sb.st_mode & 07777;
+	out_sticky_check(*real, &sb);
+	/* Permission bits only: a set-id bit is not for a new file. */
+	*mode = sb.st_mode & 0777;
 	return 0;
 }
 

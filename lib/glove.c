@@ -53,7 +53,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #ifdef __AVX__
 #include <immintrin.h>
@@ -470,21 +469,6 @@ getf64(const unsigned char *p)
 	return v;
 }
 
-/* crc32 takes a uInt length: feed big buffers in pieces. */
-static uLong
-crc_update(uLong crc, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n > 0) {
-		uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
-		crc = crc32(crc, b, k);
-		b += k;
-		n -= k;
-	}
-	return crc;
-}
-
 #define MODEL_BYTES 72
 
 void
@@ -537,21 +521,15 @@ static struct glove *glove_load_v2(const char *path, struct glove_state *st);
 struct glove *
 glove_load(const char *path, struct glove_state *st)
 {
-	unsigned char m[MODEL_BYTES], rng[8], magic[8] = { 0 };
+	unsigned char m[MODEL_BYTES], rng[8];
 	struct glove_hyper h;
 	struct state_r *r;
 	struct glove *g;
 	uint32_t nwords, n;
 	char **words;
-	FILE *f;
 
-	/* firth 0.1.0's own format: told by its magic. */
-	if ((f = fopen(path, "rb")) == NULL)
-		cli_die("cannot open checkpoint %s: %s", path, strerror(errno));
-	if (fread(magic, 1, 8, f) != 8)
-		magic[0] = 0;
-	fclose(f);
-	if (memcmp(magic, ckpt_magic, 8) == 0)
+	/* Anything else is firth 0.1.0's format, or no checkpoint. */
+	if (!state_file_is(path))
 		return glove_load_v2(path, st);
 
 	r = state_open(path, "glove");
@@ -601,7 +579,7 @@ glove_load_v2(const char *path, struct glove_state *st)
 	struct glove_hyper h;
 	struct glove *g;
 	uint32_t nwords, ver;
-	uLong crc;
+	uint32_t crc;
 	FILE *f = fopen(path, "rb");
 
 	if (f == NULL)
@@ -629,9 +607,8 @@ glove_load_v2(const char *path, struct glove_state *st)
 	st->records = get64(head + 64);
 	ckpt_read(f, g->mem, 2 * g->nparam * sizeof(float), path);
 	ckpt_read(f, tail, 4, path);
-	crc = crc32(0L, Z_NULL, 0);
-	crc = crc_update(crc, head, sizeof(head));
-	crc = crc_update(crc, g->mem, 2 * g->nparam * sizeof(float));
+	crc = state_crc32(0, head, sizeof(head));
+	crc = state_crc32(crc, g->mem, 2 * g->nparam * sizeof(float));
 	if ((uint32_t)crc != get32(tail))
 		cli_die("%s: checkpoint CRC mismatch (damaged file)", path);
 	if (fgetc(f) != EOF)

@@ -57,8 +57,8 @@ static const unsigned char state_magic[8] =
 #define SECTION_HEAD 32
 
 /* crc32 takes a uInt length: feed big buffers in pieces. */
-static uint32_t
-crc_add(uint32_t crc, const void *p, size_t n)
+uint32_t
+state_crc32(uint32_t crc, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 
@@ -165,7 +165,7 @@ void
 state_write(struct state_w *w, const void *p, size_t n)
 {
 	xfwrite(p, 1, n, w->f, w->tmp);
-	w->crc = crc_add(w->crc, p, n);
+	w->crc = state_crc32(w->crc, p, n);
 	w->len += n;
 }
 
@@ -179,7 +179,7 @@ state_end(struct state_w *w)
 	strncpy((char *)head, w->names[w->nsect - 1], STATE_NAME_MAX);
 	put64(head + 16, w->len);
 	put32(head + 24, w->crc);
-	put32(head + 28, crc_add(0, head, 28));
+	put32(head + 28, state_crc32(0, head, 28));
 	wseek(w, w->at, SEEK_SET);
 	xfwrite(head, 1, SECTION_HEAD, w->f, w->tmp);
 	wseek(w, 0, SEEK_END);
@@ -220,7 +220,7 @@ state_commit(struct state_w *w)
 		cli_die("state_commit: section \"%s\" not ended",
 		    w->names[w->nsect - 1]);
 	put32(w->head + 12, w->nsect);
-	put32(w->head + 32, crc_add(0, w->head, 32));
+	put32(w->head + 32, state_crc32(0, w->head, 32));
 	wseek(w, 0, SEEK_SET);
 	xfwrite(w->head, 1, HEAD_BYTES, w->f, w->tmp);
 	cli_replace_commit(w->f, w->tmp, w->path);
@@ -274,7 +274,7 @@ read_sections(struct state_r *r, off_t size)
 			    "section %u of %u", r->path, i + 1, r->nsect);
 		rseek(r, at);
 		rread(r, h, SECTION_HEAD);
-		if (get32(h + 28) != crc_add(0, h, 28) ||
+		if (get32(h + 28) != state_crc32(0, h, 28) ||
 		    !field_ok(h, r->s[i].name))
 			cli_die("%s: the head of section %u is damaged",
 			    r->path, i + 1);
@@ -317,7 +317,7 @@ state_open(const char *path, const char *kind)
 	if (sb.st_size < HEAD_BYTES || fread(h, 1, HEAD_BYTES, r->f) !=
 	    HEAD_BYTES || memcmp(h, state_magic, 8) != 0)
 		cli_die("%s is not a firth state file", path);
-	if (get32(h + 32) != crc_add(0, h, 32))
+	if (get32(h + 32) != state_crc32(0, h, 32))
 		cli_die("%s: the state file's header is damaged", path);
 	if (get32(h + 8) != STATE_VERSION)
 		cli_die("%s: state file version %u; this %s reads version %d",
@@ -333,6 +333,20 @@ state_open(const char *path, const char *kind)
 		    r->nsect, STATE_MAX_SECTIONS);
 	read_sections(r, sb.st_size);
 	return r;
+}
+
+int
+state_file_is(const char *path)
+{
+	unsigned char m[8];
+	FILE *f = fopen(path, "rb");
+	int is;
+
+	if (f == NULL)
+		cli_die("cannot open %s: %s", path, strerror(errno));
+	is = fread(m, 1, 8, f) == 8 && memcmp(m, state_magic, 8) == 0;
+	fclose(f);
+	return is;
 }
 
 static int
@@ -374,7 +388,7 @@ state_read(struct state_r *r, void *p, size_t n)
 		cli_die("%s: section \"%s\" is shorter than its contents say "
 		    "(damaged file)", r->path, r->s[r->cur].name);
 	rread(r, p, n);
-	r->crc = crc_add(r->crc, p, n);
+	r->crc = state_crc32(r->crc, p, n);
 	r->left -= n;
 	if (r->left == 0 && r->crc != r->s[r->cur].crc)
 		cli_die("%s: section \"%s\" is damaged (CRC mismatch)",

@@ -74,6 +74,12 @@ void state_commit(struct state_w *w);
  * must match ("x.ck holds firth-sgns state, not firth-glove's").
  */
 struct state_r *state_open(const char *path, const char *kind);
+/*
+ * 1 if path begins with a state file's magic, 0 if not (a format from
+ * before the container, which its own loader then reads); dies if path
+ * cannot be opened.
+ */
+int state_file_is(const char *path);
 /* 1 if the file has a section of that name. */
 int state_has(const struct state_r *r, const char *name);
 /* Position at section `name' (dies if absent) and return its length. */
@@ -88,6 +94,8 @@ void state_get(struct state_r *r, const char *name, void *p, size_t n);
 /* A word list as state_put_words wrote it; *n gets the count. */
 char **state_get_words(struct state_r *r, const char *name, uint32_t *n);
 void state_close(struct state_r *r);
+/* CRC-32 (zlib's) of n bytes, any n, continuing from crc (0 to start). */
+uint32_t state_crc32(uint32_t crc, const void *p, size_t n);
 /* The path, for the caller's messages. */
 const char *state_path(const struct state_r *r);
 

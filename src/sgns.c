@@ -527,6 +527,8 @@ ckpt_load_v1(struct train *tr)
 	if (f == NULL)
 		cli_die("cannot open %s: %s", opt_resume, strerror(errno));
 	ck_read(f, opt_resume, magic, 8, &crc);
+	if (memcmp(magic, CKPT_MAGIC, 8) != 0)
+		cli_die("%s is not a firth-sgns checkpoint", opt_resume);
 	ck_read(f, opt_resume, &v, 4, &crc);
 	if (v != CKPT_VERSION)
 		cli_die("%s: checkpoint version %u, this firth-sgns reads %d",
@@ -552,19 +554,14 @@ ckpt_load_v1(struct train *tr)
 static int
 ckpt_load(struct train *tr)
 {
-	unsigned char conf[CONF_BYTES], prog[12], magic[8] = { 0 };
+	unsigned char conf[CONF_BYTES], prog[12];
 	struct ckpt_conf c;
 	struct state_r *r;
 	uint32_t e, n;
 	char **words;
-	FILE *f;
 
-	if ((f = fopen(opt_resume, "rb")) == NULL)
-		cli_die("cannot open %s: %s", opt_resume, strerror(errno));
-	if (fread(magic, 1, 8, f) != 8)
-		magic[0] = 0;
-	fclose(f);
-	if (memcmp(magic, CKPT_MAGIC, 8) == 0)
+	/* Anything else is firth 0.1.0's format, or no checkpoint. */
+	if (!state_file_is(opt_resume))
 		return ckpt_load_v1(tr);
 	r = state_open(opt_resume, "sgns");
 	state_get(r, "conf", conf, sizeof(conf));

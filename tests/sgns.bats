@@ -234,7 +234,7 @@ cosine() {
 	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 \
 	    --resume "$D/glove-0.1.0.ck" "$D/corpus.txt"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "firth-sgns: $D/glove-0.1.0.ck is not a firth state file" ]
+	[ "$stderr" = "firth-sgns: $D/glove-0.1.0.ck is not a firth-sgns checkpoint" ]
 	firth-glove -q -T 1 --iter 1 --vector-size 4 --checkpoint gl.ck -o /dev/null < "$D/cooc.fs"
 	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 \
 	    --resume gl.ck "$D/corpus.txt"
