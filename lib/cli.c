@@ -4,16 +4,23 @@
  */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 const char *cli_progname = "firth";
 int cli_verbose;
@@ -286,65 +293,464 @@ cli_fclose(FILE *f, const char *name)
 		cli_die("write error on %s: %s", name, strerror(errno));
 }
 
+/*
+ * Files written by name.  The target is never written in place: the
+ * bytes go to a temporary file beside it, created exclusively (mkstemp:
+ * O_EXCL, a random suffix, so nothing planted in advance is followed) and
+ * renamed over the target once whole, flushed and fsynced.  Its name,
+ *
+ *	DIR/.NAME.firth-tmp.XXXXXX	(beside DIR/NAME)
+ *
+ * tells which target it belongs to, and the writer holds an flock(2) on
+ * it for as long as it writes.  A process killed with SIGKILL leaves its
+ * temporary file but not its lock (the kernel drops locks with the last
+ * descriptor), so the next successful write of NAME removes every file of
+ * that pattern it can lock: none of them is being written.  The lock is
+ * taken before the file counts as ours (out_tmp_create checks that the
+ * name still holds it), so a cleaner racing a new writer removes nothing
+ * that writer keeps.
+ */
+#define OUT_TMP_TAG ".firth-tmp."
+#define OUT_TMP_SUFFIX 6	/* XXXXXX */
+
+/* Outputs open through cli_out_open, to find their temporary file. */
+#define OUT_MAX 16
+static struct out_slot {
+	FILE *f;
+	char *tmp;		/* the temporary file, NULL when in place */
+	char *real;		/* what tmp is renamed over */
+} out_slots[OUT_MAX];
+
+/*
+ * The prefix of a temporary file of target `real': "DIR/.NAME.firth-tmp."
+ * (the base name cut so that the whole stays within NAME_MAX).  *dirlen
+ * gets the length of "DIR/" (0 for a name without a slash).
+ */
+static char *
+out_tmp_prefix(const char *real, size_t *dirlen)
+{
+	const char *slash = strrchr(real, '/');
+	const char *base = slash != NULL ? slash + 1 : real;
+	size_t dl = (size_t)(base - real), bl = strlen(base);
+	size_t room = NAME_MAX - 1 - strlen(OUT_TMP_TAG) - OUT_TMP_SUFFIX;
+	char *p;
+
+	if (bl > room)
+		bl = room;
+	p = xmalloc(dl + 1 + bl + strlen(OUT_TMP_TAG) + OUT_TMP_SUFFIX + 1);
+	memcpy(p, real, dl);
+	p[dl] = '.';
+	memcpy(p + dl + 1, base, bl);
+	strcpy(p + dl + 1 + bl, OUT_TMP_TAG);
+	*dirlen = dl;
+	return p;
+}
+
+/*
+ * In a sticky directory (/tmp) only a file's owner may rename over it:
+ * say so now rather than when the work is done.
+ */
+static void
+out_sticky_check(const char *real, const struct stat *target)
+{
+	const char *slash = strrchr(real, '/');
+	struct stat ds;
+	char *dir;
+
+	if (target->st_uid == geteuid() || geteuid() == 0)
+		return;
+	dir = slash == NULL ? xstrdup(".") : slash == real ? xstrdup("/") :
+	    xstrdup(real);
+	if (slash != NULL && slash != real)
+		dir[slash - real] = '\0';
+	if (stat(dir, &ds) == 0 && (ds.st_mode & S_ISVTX) &&
+	    ds.st_uid != geteuid())
+		cli_die("cannot replace %s: it belongs to another user in a "
+		    "sticky directory; remove it or write elsewhere", real);
+	free(dir);
+}
+
+/*
+ * Where a write of `path' goes.  Returns 0 and *real (allocated) when the
+ * file is replaced by rename: path itself, or for a symbolic link the
+ * file it resolves to, so the link stays a link.  Returns 1 when path is
+ * something else that exists (a terminal, /dev/stdout, /dev/null, a
+ * FIFO): that is written in place.  *mode gets the mode the new file
+ * takes: the old file's, or 0666 less the umask.
+ */
+static int
+out_resolve(const char *path, char **real, mode_t *mode)
+{
+	struct stat sb, ls;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	*mode = 0666 & ~mask;
+	if (*path == '\0')
+		cli_die("an empty file name is no place to write to");
+	/*
+	 * /dev/stdout, /dev/fd/N and the like name a descriptor the caller
+	 * opened (a pipe, a terminal, or a file opened with >> to append):
+	 * written in place, as the shell would.
+	 */
+	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0) {
+		*real = NULL;
+		return 1;
+	}
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			cli_die("cannot write %s: %s", path, strerror(errno));
+		if (lstat(path, &sb) == 0)
+			cli_die("%s is a symbolic link to nothing: remove it, "
+			    "or create the file it names", path);
+		*real = xstrdup(path);
+		return 0;
+	}
+	if (S_ISDIR(sb.st_mode))
+		cli_die("cannot write %s: it is a directory", path);
+	/* /dev/stdout is a link to a pipe or a terminal: written in place. */
+	if (!S_ISREG(sb.st_mode)) {
+		*real = NULL;
+		return 1;
+	}
+	if (lstat(path, &ls) != 0)
+		cli_die("cannot write %s: %s", path, strerror(errno));
+	if (S_ISLNK(ls.st_mode)) {
+		if ((*real = realpath(path, NULL)) == NULL)
+			cli_die("cannot resolve %s: %s", path,
+			    strerror(errno));
+	} else
+		*real = xstrdup(path);
+	out_sticky_check(*real, &sb);
+	/* Permission bits only: a set-id bit is not for a new file. */
+	*mode = sb.st_mode & 0777;
+	return 0;
+}
+
+/*
+ * Create and lock a new temporary file for target `real'; returns its
+ * descriptor (close-on-exec, so children do not hold the lock) and *tmp.
+ * The name is registered for removal on every way out but SIGKILL.
+ */
+static int
+out_tmp_create(const char *real, mode_t mode, char **tmpp)
+{
+	size_t dl, n;
+	char *prefix = out_tmp_prefix(real, &dl), *tmp;
+	struct stat fs, ls;
+	int fd;
+
+	n = strlen(prefix) + OUT_TMP_SUFFIX + 1;
+	tmp = xmalloc(n);
+	for (int tries = 0; ; tries++) {
+		snprintf(tmp, n, "%sXXXXXX", prefix);
+		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+			cli_die("cannot create a file beside %s: %s", real,
+			    strerror(errno));
+		/* A cleaner may have taken the name between mkostemp and
+		 * flock; then the lock fails or the name is gone.  Retry. */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &fs) == 0 &&
+		    lstat(tmp, &ls) == 0 && fs.st_ino == ls.st_ino &&
+		    fs.st_dev == ls.st_dev)
+			break;
+		close(fd);
+		if (tries == 100)
+			cli_die("cannot hold a file beside %s", real);
+	}
+	free(prefix);
+	cli_atexit_unlink(tmp);
+	/* mkstemp makes the file 0600: give it the target's mode. */
+	if (fchmod(fd, mode) != 0)
+		cli_die("cannot create %s: %s", tmp, strerror(errno));
+	*tmpp = tmp;
+	return fd;
+}
+
+/* Remove the temporary files of target `real' that no one writes. */
+static void
+out_tmp_sweep(const char *real)
+{
+	size_t dl, pl;
+	char *prefix = out_tmp_prefix(real, &dl), *path;
+	const char *base;
+	DIR *d;
+	struct dirent *e;
+
+	base = prefix + dl;
+	pl = strlen(base);
+	if (dl == 0)
+		d = opendir(".");
+	else {
+		char *dir = xmalloc(dl + 1);
+		memcpy(dir, prefix, dl);
+		dir[dl] = '\0';
+		d = opendir(dir);
+		free(dir);
+	}
+	if (d == NULL) {
+		free(prefix);
+		return;
+	}
+	path = xmalloc(dl + NAME_MAX + 1);
+	memcpy(path, prefix, dl);
+	while ((e = readdir(d)) != NULL) {
+		struct stat fs, ls;
+		int fd;
+
+		if (strncmp(e->d_name, base, pl) != 0 ||
+		    strlen(e->d_name) != pl + OUT_TMP_SUFFIX)
+			continue;
+		strcpy(path + dl, e->d_name);
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Ours, a regular file, not locked by a live writer, and
+		 * still the file of that name. */
+		if (fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) &&
+		    fs.st_uid == geteuid() &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    lstat(path, &ls) == 0 && ls.st_ino == fs.st_ino &&
+		    ls.st_dev == fs.st_dev) {
+			if (unlink(path) == 0 && cli_verbose > 0)
+				cli_info("removed %s, left by a run that was "
+				    "killed", path);
+		}
+		close(fd);
+	}
+	closedir(d);
+	free(path);
+	free(prefix);
+}
+
+/* fsync the directory holding `real', so the rename is on disk too. */
+static void
+out_sync_dir(const char *real)
+{
+	const char *slash = strrchr(real, '/');
+	char *dir;
+	int fd;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == real)
+		dir = xstrdup("/");
+	else {
+		dir = xstrdup(real);
+		dir[slash - real] = '\0';
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		/* Some file systems refuse fsync on a directory: the data
+		 * is safe already, only the name may wait. */
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* Flush, fsync and close f, rename tmp over real, sweep; frees tmp. */
+static void
+out_commit(FILE *f, char *tmp, const char *real, const char *path)
+{
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+		int e = errno;
+		fclose(f);
+		cli_die("write error on %s: %s", path,
+		    e != 0 ? strerror(e) : "I/O error");
+	}
+	if (fclose(f) != 0)
+		cli_die("write error on %s: %s", path, strerror(errno));
+	if (rename(tmp, real) != 0)
+		cli_die("cannot rename %s to %s: %s", tmp, real,
+		    strerror(errno));
+	cli_atexit_forget(tmp);
+	free(tmp);
+	out_sync_dir(real);
+	out_tmp_sweep(real);
+}
+
+/* The slot of an output open through cli_out_open. */
+static struct out_slot *
+out_slot_of(FILE *f)
+{
+	for (int i = 0; i < OUT_MAX; i++)
+		if (out_slots[i].f == f)
+			return &out_slots[i];
+	return NULL;
+}
+
 FILE *
 cli_out_open(const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	struct stat sb;
+	struct out_slot *s = NULL;
+	mode_t mode;
+	char *real;
+	FILE *f;
+	int fd;
 
-	if (f == NULL)
-		cli_die("cannot create %s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
-		cli_atexit_unlink(path);
+	for (int i = 0; i < OUT_MAX && s == NULL; i++)
+		if (out_slots[i].f == NULL)
+			s = &out_slots[i];
+	if (s == NULL)
+		cli_die("too many output files open at once (%d)", OUT_MAX);
+	if (out_resolve(path, &real, &mode) != 0) {
+		if ((f = fopen(path, "wb")) == NULL)
+			cli_die("cannot create %s: %s", path, strerror(errno));
+		s->f = f;
+		s->tmp = s->real = NULL;
+		return f;
+	}
+	fd = out_tmp_create(real, mode, &s->tmp);
+	if ((f = fdopen(fd, "wb")) == NULL)
+		cli_die("cannot create %s: %s", s->tmp, strerror(errno));
+	s->f = f;
+	s->real = real;
 	return f;
 }
 
 void
 cli_out_close(FILE *f, const char *path)
 {
-	cli_fclose(f, path);
-	cli_atexit_forget(path);
+	struct out_slot *s = out_slot_of(f);
+
+	if (s == NULL || s->tmp == NULL) {
+		cli_fclose(f, path);
+	} else {
+		out_commit(f, s->tmp, s->real, path);
+		free(s->real);
+	}
+	if (s != NULL)
+		memset(s, 0, sizeof(*s));
+}
+
+void
+cli_out_check(const char *path)
+{
+	FILE *f = cli_out_open(path);
+	struct out_slot *s = out_slot_of(f);
+
+	/* The name goes first, while the lock still says it is ours. */
+	if (s->tmp != NULL)
+		cli_tmp_remove(s->tmp);
+	fclose(f);
+	free(s->tmp);
+	free(s->real);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+cli_out_refuse_tty(FILE *f, const char *name, const char *what)
+{
+	if (isatty(fileno(f)))
+		cli_die("%s is a terminal; send the %s to a file or a pipe "
+		    "(firth-cat shows it as text)", f == stdout ?
+		    "standard output" : name, what);
 }
 
 FILE *
 cli_replace_open(const char *path, char **tmpp)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = xmalloc(n);
-	mode_t mask;
-	FILE *f;
-	int fd;
+	mode_t mode;
+	char *real;
 
-	snprintf(tmp, n, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0)
-		cli_die("cannot create a file beside %s: %s", path,
-		    strerror(errno));
-	cli_atexit_unlink(tmp);
-	/* mkstemp makes the file 0600; give it what creat(2) would
-	 * (0666 less the umask). */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || (f = fdopen(fd, "wb")) == NULL)
-		cli_die("cannot create %s: %s", tmp, strerror(errno));
-	*tmpp = tmp;
+	if (out_resolve(path, &real, &mode) != 0)
+		cli_die("cannot replace %s: it is not a regular file", path);
+	free(real);
+	FILE *f = cli_out_open(path);
+	*tmpp = out_slot_of(f)->tmp;
 	return f;
 }
 
 void
 cli_replace_commit(FILE *f, char *tmp, const char *path)
 {
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		int e = errno;
-		fclose(f);
-		cli_die("write error on %s: %s", tmp, strerror(e));
+	(void)tmp;		/* the slot holds it, and frees it */
+	cli_out_close(f, path);
+}
+
+/*
+ * Sibling tools.  Beside this program first: an installed or freshly
+ * built tree runs its own firth-cooc, whatever PATH cron gives it; then
+ * PATH.  Returns an allocated path, or NULL.
+ */
+static char *
+spawn_find(const char *tool)
+{
+	char self[PATH_MAX], *slash, *dirs, *dir, *save, *path = NULL;
+	const char *env = getenv("PATH");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t len;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			len = (size_t)(slash - self) + strlen(tool) + 2;
+			path = xmalloc(len);
+			snprintf(path, len, "%.*s/%s", (int)(slash - self),
+			    self, tool);
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
 	}
-	if (fclose(f) != 0)
-		cli_die("write error on %s: %s", tmp, strerror(errno));
-	if (rename(tmp, path) != 0)
-		cli_die("cannot rename %s to %s: %s", tmp, path,
-		    strerror(errno));
-	cli_atexit_forget(tmp);
-	free(tmp);
+	if (env == NULL)
+		return NULL;
+	dirs = xstrdup(env);
+	for (dir = strtok_r(dirs, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		len = strlen(dir) + strlen(tool) + 2;
+		path = xmalloc(len);
+		snprintf(path, len, "%s/%s", *dir ? dir : ".", tool);
+		if (access(path, X_OK) == 0)
+			break;
+		free(path);
+		path = NULL;
+	}
+	free(dirs);
+	return path;
+}
+
+pid_t
+cli_spawn(const char *const argv[], int in, int out, const char *hint)
+{
+	posix_spawn_file_actions_t fa;
+	char *path = spawn_find(argv[0]);
+	pid_t pid;
+	int rc;
+
+	if (path == NULL)
+		cli_die("%s is not beside %s nor on PATH; install it, or %s",
+		    argv[0], cli_progname, hint);
+	if (posix_spawn_file_actions_init(&fa) != 0 ||
+	    (in >= 0 && posix_spawn_file_actions_adddup2(&fa, in,
+	    STDIN_FILENO) != 0) ||
+	    (out >= 0 && posix_spawn_file_actions_adddup2(&fa, out,
+	    STDOUT_FILENO) != 0))
+		cli_die("posix_spawn_file_actions: out of memory");
+	/* Buffered output would be written twice, by us and the child. */
+	fflush(NULL);
+	rc = posix_spawn(&pid, path, &fa, NULL, (char *const *)argv, environ);
+	if (rc != 0)
+		cli_die("cannot run %s: %s", path, strerror(rc));
+	posix_spawn_file_actions_destroy(&fa);
+	free(path);
+	return pid;
+}
+
+void
+cli_spawn_wait(pid_t pid, const char *what)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			cli_die("cannot wait for %s: %s", what,
+			    strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return;
+	if (WIFEXITED(st))
+		cli_die("%s failed (exit status %d)", what, WEXITSTATUS(st));
+	cli_die("%s was killed by signal %d", what, WTERMSIG(st));
 }
 
 FILE *

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define FIRTH_VERSION "0.1.0"
 
@@ -67,24 +68,54 @@ void xfwrite(const void *p, size_t size, size_t n, FILE *f, const char *name);
 void cli_fclose(FILE *f, const char *name);
 
 /*
- * An output file named by -o: cli_out_open creates (truncates) it, and
- * until cli_out_close has flushed and closed it without error, every
- * way out (cli_die, a signal) removes it, so a run that fails half way
- * never leaves a file that looks complete (text formats have no trailer
- * to tell).  Only a regular file is removed: -o /dev/stdout stays.
+ * Files written by name (-o vectors, streams, exports, checkpoints,
+ * models) are replaced whole or not at all.  cli_out_open creates a new
+ * temporary file beside the target, DIR/.NAME.firth-tmp.XXXXXX
+ * (mkstemp: exclusive, unpredictable; the target's mode, or 0666 less the
+ * umask), locked with flock(2) while it is written and removed on every
+ * way out but SIGKILL.  cli_out_close flushes, fsyncs and closes it,
+ * renames it over the target and removes the temporary files of the
+ * same target that earlier runs killed with SIGKILL left (those no live
+ * process holds locked).  Until then the target keeps its old contents.
+ * A symbolic link is written through: the file it resolves to is
+ * replaced and the link stays; a link to nothing is refused.  A target
+ * that exists and is not a regular file (/dev/stdout, /dev/null, a FIFO)
+ * is opened and written in place.  Both die with a message on failure.
+ *
+ * cli_out_check is the same open undone at once: it proves, before any
+ * work, that a file written much later (a checkpoint, a model) can be,
+ * so a run fails in a second rather than after hours of training.
+ *
+ * cli_replace_open/commit are the same pair for files that must be
+ * regular (checkpoints, models); *tmp is the temporary file's name for
+ * messages, owned and freed by cli_replace_commit.
  */
 FILE *cli_out_open(const char *path);
 void cli_out_close(FILE *f, const char *path);
-
-/*
- * A file replaced whole or not at all (checkpoints, models): cli_replace_open
- * creates PATH.tmpXXXXXX beside PATH (same file system, so rename(2) is
- * atomic), with the mode a new file would get, removed on every way out;
- * cli_replace_commit flushes, fsyncs and closes it, renames it over PATH
- * and frees *tmp.  Until then PATH keeps its old contents.
- */
+void cli_out_check(const char *path);
 FILE *cli_replace_open(const char *path, char **tmp);
 void cli_replace_commit(FILE *f, char *tmp, const char *path);
+/*
+ * Binary output (a cooc or vector stream) on a terminal helps no one and
+ * can upset it: die, as firth-shuffle does, naming the file (`name',
+ * or "standard output"), `what' ("vectors", "cooc stream") and the way
+ * out.  Call it before reading any input.
+ */
+void cli_out_refuse_tty(FILE *f, const char *name, const char *what);
+
+/*
+ * Sibling tools (firth-glove -d and firth-svd -d run firth-cooc).
+ * cli_spawn starts argv[0] ("firth-cooc"), found beside this program
+ * first, so a tree runs its own siblings whatever PATH cron gives, then
+ * on PATH; its stdin is fd `in' and its stdout fd `out' (ours when -1).
+ * Give the caller's own pipe ends O_CLOEXEC (pipe2) so the child holds
+ * none of them.  When the tool is not found it dies with "firth-cooc is
+ * not beside firth-x nor on PATH; install it, or HINT".  cli_spawn_wait
+ * reaps it and dies with "WHAT failed (exit status N)" or "WHAT was
+ * killed by signal N" unless it exited 0.
+ */
+pid_t cli_spawn(const char *const argv[], int in, int out, const char *hint);
+void cli_spawn_wait(pid_t pid, const char *what);
 
 /*
  * Temporary files: cli_tmpfile creates a file in $TMPDIR (or /tmp), opens

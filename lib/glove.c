@@ -4,11 +4,30 @@
  * a reference version, the objective and its gradient for the tests, and
  * checkpoints.
  *
- * Checkpoint file (all integers and floats little-endian):
+ * Checkpoints are state files (lib/state.c) of kind "glove", with
+ * these sections (all integers and floats little-endian):
+ *
+ *   "model"    72 bytes:
+ *                off size field
+ *                  0   4  V             4  4  D
+ *                  8   4  Dp           12  4  iterations completed
+ *                 16   8  vocabulary fingerprint (stream_fingerprint)
+ *                 24   8  seed         32  8  records per iteration
+ *                 40   8  x_max (f64)  48  8  alpha (f64)
+ *                 56   8  eta (f64)    64  8  grad_clip (f64)
+ *   "rng"       8 bytes: the splitmix64 state after initialisation
+ *   "words"    the V words in id order (state_put_words), matched by
+ *              their bytes when a run starts from another's state
+ *   "params"   W then C: 2 V rows of Dp f32, word i's bias in lane D,
+ *              lanes past D zero (4 * 2 V Dp bytes)
+ *   "adagrad"  their AdaGrad sums of squared steps, the same layout
+ *
+ * Checkpoints of firth 0.1.0 (version 2 of the format before the state
+ * container) still load, through glove_load_v2:
  *
  *   off  size  field
  *     0     8  magic 89 47 4c 56 0d 0a 1a 0a   ("\x89GLV\r\n\x1a\n")
- *     8     4  version (2; version 1 kept the biases in blocks of their own)
+ *     8     4  version (2)
  *    12     4  header bytes (112)
  *    16     4  V           20  4  D
  *    24     4  Dp          28  4  reserved (0)
@@ -20,9 +39,7 @@
  *    72     8  x_max (f64) 80  8  alpha (f64)
  *    88     8  eta (f64)   96  8  grad_clip (f64)
  *   104     8  N, floats that follow (2 nparam)
- *   112   4 N  the model's one allocation as it is in memory: W, C (rows
- *              of Dp floats, the bias in lane D), then their AdaGrad
- *              accumulators in the same layout
+ *   112   4 N  params then adagrad, as above
  * 112+4N    4  CRC-32 of every byte before it
  *
  * For V = 85,072 and D = 50 (Dp = 56) that is 77 MB.
@@ -36,7 +53,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #ifdef __AVX__
 #include <immintrin.h>
@@ -47,6 +63,8 @@
 
 #include "cli.h"
 #include "le.h"
+#include "rng.h"
+#include "state.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "glove checkpoints are little-endian; this host is not"
@@ -113,21 +131,11 @@ glove_free(struct glove *g)
 	free(g);
 }
 
-uint64_t
-glove_rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform in [0, 1) with 24 random bits: exact in float. */
 static float
 rng_unit(uint64_t *state)
 {
-	return (glove_rng_next(state) >> 40) * (1.0f / 16777216.0f);
+	return (rng_splitmix64(state) >> 40) * (1.0f / 16777216.0f);
 }
 
 void
@@ -461,58 +469,97 @@ getf64(const unsigned char *p)
 	return v;
 }
 
-/* crc32 takes a uInt length: feed big buffers in pieces. */
-static uLong
-crc_update(uLong crc, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n > 0) {
-		uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
-		crc = crc32(crc, b, k);
-		b += k;
-		n -= k;
-	}
-	return crc;
-}
+#define MODEL_BYTES 72
 
 void
 glove_save(const struct glove *g, const struct glove_state *st,
-    const char *path)
+    char *const *words, const char *path)
 {
-	unsigned char head[CKPT_HEAD], tail[4];
-	size_t nfloat = 2 * g->nparam;
-	char *tmp;
-	uLong crc;
-	FILE *f;
+	unsigned char m[MODEL_BYTES], rng[8];
+	struct state_w *w;
 
-	memset(head, 0, sizeof(head));
-	memcpy(head, ckpt_magic, 8);
-	put32(head + 8, GLOVE_CKPT_VERSION);
-	put32(head + 12, CKPT_HEAD);
-	put32(head + 16, g->nwords);
-	put32(head + 20, g->dim);
-	put32(head + 24, g->stride);
-	put32(head + 32, st->iter);
-	put64(head + 40, st->fingerprint);
-	put64(head + 48, st->seed);
-	put64(head + 56, st->rng);
-	put64(head + 64, st->records);
-	putf64(head + 72, g->h.x_max);
-	putf64(head + 80, g->h.alpha);
-	putf64(head + 88, g->h.eta);
-	putf64(head + 96, g->h.grad_clip);
-	put64(head + 104, nfloat);
-	crc = crc32(0L, Z_NULL, 0);
-	crc = crc_update(crc, head, sizeof(head));
-	crc = crc_update(crc, g->mem, nfloat * sizeof(float));
-	put32(tail, (uint32_t)crc);
+	put32(m, g->nwords);
+	put32(m + 4, g->dim);
+	put32(m + 8, g->stride);
+	put32(m + 12, st->iter);
+	put64(m + 16, st->fingerprint);
+	put64(m + 24, st->seed);
+	put64(m + 32, st->records);
+	putf64(m + 40, g->h.x_max);
+	putf64(m + 48, g->h.alpha);
+	putf64(m + 56, g->h.eta);
+	putf64(m + 64, g->h.grad_clip);
+	put64(rng, st->rng);
+	w = state_create(path, "glove");
+	state_put(w, "model", m, sizeof(m));
+	state_put(w, "rng", rng, sizeof(rng));
+	state_put_words(w, "words", words, g->nwords);
+	state_put(w, "params", g->mem, g->nparam * sizeof(float));
+	state_put(w, "adagrad", g->mem + g->nparam, g->nparam * sizeof(float));
+	state_commit(w);
+}
 
-	f = cli_replace_open(path, &tmp);
-	xfwrite(head, 1, sizeof(head), f, tmp);
-	xfwrite(g->mem, sizeof(float), nfloat, f, tmp);
-	xfwrite(tail, 1, 4, f, tmp);
-	cli_replace_commit(f, tmp, path);
+/* The hyperparameters and sizes a file gives, bounded; dies if not. */
+static struct glove *
+model_check(const char *path, uint32_t nwords, const struct glove_hyper *h,
+    uint32_t stride)
+{
+	struct glove *g;
+
+	if (nwords == 0 || nwords > STREAM_MAX_VOCAB || h->dim == 0 ||
+	    h->dim > STREAM_MAX_DIM || !(h->x_max > 0) || !(h->eta > 0) ||
+	    !isfinite(h->alpha) || !(h->grad_clip > 0))
+		cli_die("%s: damaged checkpoint header", path);
+	g = glove_new(nwords, h);
+	if (stride != g->stride)
+		cli_die("%s: damaged checkpoint header (sizes disagree)", path);
+	return g;
+}
+
+static struct glove *glove_load_v2(const char *path, struct glove_state *st);
+
+struct glove *
+glove_load(const char *path, struct glove_state *st)
+{
+	unsigned char m[MODEL_BYTES], rng[8];
+	struct glove_hyper h;
+	struct state_r *r;
+	struct glove *g;
+	uint32_t nwords, n;
+	char **words;
+
+	/* Anything else is firth 0.1.0's format, or no checkpoint. */
+	if (!state_file_is(path))
+		return glove_load_v2(path, st);
+
+	r = state_open(path, "glove");
+	state_get(r, "model", m, sizeof(m));
+	nwords = get32(m);
+	h.dim = get32(m + 4);
+	h.x_max = getf64(m + 40);
+	h.alpha = getf64(m + 48);
+	h.eta = getf64(m + 56);
+	h.grad_clip = getf64(m + 64);
+	g = model_check(path, nwords, &h, get32(m + 8));
+	st->iter = get32(m + 12);
+	st->fingerprint = get64(m + 16);
+	st->seed = get64(m + 24);
+	st->records = get64(m + 32);
+	state_get(r, "rng", rng, sizeof(rng));
+	st->rng = get64(rng);
+	/* The words must be the ones the fingerprint stands for. */
+	words = state_get_words(r, "words", &n);
+	if (n != nwords || stream_fingerprint(words, n) !=
+	    st->fingerprint)
+		cli_die("%s: its words disagree with its vocabulary "
+		    "fingerprint (damaged file)", path);
+	for (uint32_t i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+	state_get(r, "params", g->mem, g->nparam * sizeof(float));
+	state_get(r, "adagrad", g->mem + g->nparam, g->nparam * sizeof(float));
+	state_close(r);
+	return g;
 }
 
 static void
@@ -524,14 +571,15 @@ ckpt_read(FILE *f, void *p, size_t n, const char *path)
 		    "copying it?)");
 }
 
-struct glove *
-glove_load(const char *path, struct glove_state *st)
+/* A checkpoint of firth 0.1.0 (the second layout at the top). */
+static struct glove *
+glove_load_v2(const char *path, struct glove_state *st)
 {
 	unsigned char head[CKPT_HEAD], tail[4];
 	struct glove_hyper h;
 	struct glove *g;
 	uint32_t nwords, ver;
-	uLong crc;
+	uint32_t crc;
 	FILE *f = fopen(path, "rb");
 
 	if (f == NULL)
@@ -549,13 +597,8 @@ glove_load(const char *path, struct glove_state *st)
 	h.alpha = getf64(head + 80);
 	h.eta = getf64(head + 88);
 	h.grad_clip = getf64(head + 96);
-	if (nwords == 0 || nwords > STREAM_MAX_VOCAB || h.dim == 0 ||
-	    h.dim > STREAM_MAX_DIM || !(h.x_max > 0) || !(h.eta > 0) ||
-	    !isfinite(h.alpha) || !(h.grad_clip > 0))
-		cli_die("%s: damaged checkpoint header", path);
-	g = glove_new(nwords, &h);
-	if (get32(head + 24) != g->stride || get32(head + 28) != 0 ||
-	    get64(head + 104) != 2 * g->nparam)
+	g = model_check(path, nwords, &h, get32(head + 24));
+	if (get32(head + 28) != 0 || get64(head + 104) != 2 * g->nparam)
 		cli_die("%s: damaged checkpoint header (sizes disagree)", path);
 	st->iter = get32(head + 32);
 	st->fingerprint = get64(head + 40);
@@ -564,9 +607,8 @@ glove_load(const char *path, struct glove_state *st)
 	st->records = get64(head + 64);
 	ckpt_read(f, g->mem, 2 * g->nparam * sizeof(float), path);
 	ckpt_read(f, tail, 4, path);
-	crc = crc32(0L, Z_NULL, 0);
-	crc = crc_update(crc, head, sizeof(head));
-	crc = crc_update(crc, g->mem, 2 * g->nparam * sizeof(float));
+	crc = state_crc32(0, head, sizeof(head));
+	crc = state_crc32(crc, g->mem, 2 * g->nparam * sizeof(float));
 	if ((uint32_t)crc != get32(tail))
 		cli_die("%s: checkpoint CRC mismatch (damaged file)", path);
 	if (fgetc(f) != EOF)

@@ -26,7 +26,7 @@
 #include "stream.h"
 
 #define GLOVE_LANES 8		/* floats per SIMD vector (32 bytes) */
-#define GLOVE_CKPT_VERSION 2	/* 2: biases in lane D of the rows */
+#define GLOVE_CKPT_VERSION 2	/* of firth 0.1.0's checkpoints, still read */
 
 struct glove_hyper {
 	uint32_t dim;		/* D */
@@ -69,16 +69,14 @@ struct glove_state {
 /*
  * glove_new allocates a model for V words (parameters zero, accumulators
  * zero); glove_init then draws the parameters uniformly from
- * (-0.5, 0.5) / D with the generator *rng and sets every accumulator to 1
+ * (-0.5, 0.5) / D with the splitmix64 generator whose state is *rng
+ * (rng_splitmix64 in rng.h) and sets every accumulator to 1
  * (so the first AdaGrad step is eta times the gradient).  Dies when the
  * model does not fit in memory.
  */
 struct glove *glove_new(uint32_t nwords, const struct glove_hyper *h);
 void glove_init(struct glove *g, uint64_t *rng);
 void glove_free(struct glove *g);
-
-/* splitmix64: small, seedable, and its whole state is one integer. */
-uint64_t glove_rng_next(uint64_t *state);
 
 /* The weighting function f, in double. */
 double glove_weight(const struct glove_hyper *h, double x);
@@ -128,14 +126,16 @@ void glove_gradient(const struct glove *g, const struct cooc_rec *r,
 size_t glove_check_finite(const struct glove *g);
 
 /*
- * Checkpoints (the byte layout is at the top of glove.c).  glove_save
- * writes to a temporary file beside path and renames it, so a kill at any
- * moment leaves either the old checkpoint or the new one.  glove_load
- * checks the magic, version, sizes and CRC; both die with a message on
- * any failure.
+ * Checkpoints: state files (lib/state.h) of kind "glove"; the sections
+ * are listed at the top of glove.c.  glove_save writes the model, the
+ * run's state and the V words in id order to a temporary file beside
+ * path and renames it, so a kill at any moment leaves either the old
+ * checkpoint or the new one.  glove_load checks sizes, CRCs and that
+ * the words match the fingerprint, and also reads the single-block
+ * checkpoints of firth 0.1.0; both die with a message on any failure.
  */
 void glove_save(const struct glove *g, const struct glove_state *st,
-    const char *path);
+    char *const *words, const char *path);
 struct glove *glove_load(const char *path, struct glove_state *st);
 
 #endif

@@ -30,8 +30,28 @@ void rng_seed(struct rng *r, uint64_t seed);
 void rng_jump(struct rng *r);
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_uniform(struct rng *r);
-/* One splitmix64 step: also a good 64-bit mixer for deriving seeds. */
-uint64_t rng_splitmix64(uint64_t *state);
+
+/*
+ * splitmix64 (Steele, Lea and Flood 2014), the seeder above, is a small
+ * generator of its own whose whole state is one integer: firth-glove's
+ * initial draws and firth-sgns's per-thread streams use it, because a
+ * checkpoint stores that one integer.  rng_mix64 is its output function,
+ * a good 64-bit mixer for deriving seeds and stream starts.
+ */
+static inline uint64_t
+rng_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* One splitmix64 step: advance *state, return 64 random bits. */
+static inline uint64_t
+rng_splitmix64(uint64_t *state)
+{
+	return rng_mix64(*state += 0x9e3779b97f4a7c15ULL);
+}
 
 static inline uint64_t
 rng_rotl(uint64_t x, int k)

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "rng.h"
 
 #define CHUNK_CELLS ((size_t)1 << 20)	/* cells per memory chunk / read */
 #define MAX_THREADS 64
@@ -557,52 +558,11 @@ smat_mul_ref(const struct cooc_rec *cells, size_t n,
 	}
 }
 
-/* ---- private PRNG: xoshiro256** seeded by splitmix64 ---- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void
-rng_seed(struct rng *g, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		g->s[i] = splitmix64(&seed);
-}
-
-static inline uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-rng_next(struct rng *g)
-{
-	uint64_t *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
-}
+/* ---- Gaussian draws, from rng.h's xoshiro256** ---- */
 
 /* Uniform in (0, 1]: never 0, so log() below is finite. */
 static double
-rng_unit(struct rng *g)
+unit_open0(struct rng *g)
 {
 	return ((rng_next(g) >> 11) + 1) * 0x1.0p-53;
 }
@@ -615,8 +575,8 @@ rsvd_gaussian(uint64_t seed, float *x, size_t n)
 
 	rng_seed(&g, seed);
 	for (size_t i = 0; i < n; i += 2) {
-		double r = sqrt(-2 * log(rng_unit(&g)));
-		double a = 2 * M_PI * rng_unit(&g);
+		double r = sqrt(-2 * log(unit_open0(&g)));
+		double a = 2 * M_PI * unit_open0(&g);
 		x[i] = (float)(r * cos(a));
 		if (i + 1 < n)
 			x[i + 1] = (float)(r * sin(a));

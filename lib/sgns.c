@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rng.h"
 
 size_t
 sgns_stride(uint32_t d)
@@ -27,27 +28,19 @@ sgns_stride(uint32_t d)
 
 /* ---- random numbers ---- */
 
-/* splitmix64 (Steele, Lea, Flood 2014): one add, two multiplies. */
-static uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
+/* splitmix64, from rng.h: one add, two multiplies, one word of state. */
 void
 sgns_rng_seed(struct sgns_rng *r, uint64_t seed, uint64_t stream)
 {
 	/* Streams (thread, epoch) get unrelated starting points. */
-	r->s = mix64(seed + 0x9e3779b97f4a7c15ULL) ^ mix64(~stream * 0xd1b54a32d192ed03ULL);
+	r->s = rng_mix64(seed + 0x9e3779b97f4a7c15ULL) ^
+	    rng_mix64(~stream * 0xd1b54a32d192ed03ULL);
 }
 
 uint64_t
 sgns_rng_next(struct sgns_rng *r)
 {
-	r->s += 0x9e3779b97f4a7c15ULL;
-	return mix64(r->s);
+	return rng_splitmix64(&r->s);
 }
 
 uint32_t

@@ -42,6 +42,14 @@ fail() {
 	exit 1
 }
 
+# tmpbeside FILE: a new, empty temporary file beside FILE, created
+# exclusively (mktemp) with a name no one can guess, so nothing planted
+# in advance redirects the write; the mode a plain redirection would give.
+tmpbeside() {
+	_t=$(mktemp "$(dirname -- "$1")/.$(basename -- "$1").firth-tmp.XXXXXX") &&
+	    chmod "$(printf '%o' $((0666 & ~0$(umask))))" "$_t" && printf '%s\n' "$_t"
+}
+
 usage() {
 	echo "usage: $prog -d DB -o EXPORT [-r [-T OPTS]] [-m N] [-t CMD] [-c OPTS] [-L LOCK] [-w SECONDS] FILE..." >&2
 	exit 2
@@ -125,19 +133,23 @@ for f in "$@"; do
 		# sh has no pipefail, so the tokens go through a file to let
 		# a failing firth-tokenize stop the run.
 		tok="$db.tokens/$(basename -- "$f").tok.gz"
+		raw_tmp=$(tmpbeside "$tok.raw") || fail "tokenize $f: cannot create a file beside $tok"
 		# shellcheck disable=SC2086 # OPTS are words on purpose
-		if ! out=$(firth-tokenize $tokopts < "$f" 2>&1 > "$tok.raw"); then
-			rm -f "$tok.raw"
+		if ! out=$(firth-tokenize $tokopts < "$f" 2>&1 > "$raw_tmp"); then
+			rm -f "$raw_tmp"
 			fail "tokenize $f: $(printf '%s' "$out" | tr '\n' ' ')"
 		fi
-		gzip -1 < "$tok.raw" > "$tok.tmp" || fail "tokenize $f: gzip failed"
-		rm -f "$tok.raw"
-		mv "$tok.tmp" "$tok" || fail "tokenize $f: cannot rename"
+		gz_tmp=$(tmpbeside "$tok") || fail "tokenize $f: cannot create a file beside $tok"
+		gzip -1 < "$raw_tmp" > "$gz_tmp" || { rm -f "$raw_tmp" "$gz_tmp"; fail "tokenize $f: gzip failed"; }
+		rm -f "$raw_tmp"
+		mv "$gz_tmp" "$tok" || fail "tokenize $f: cannot rename"
 		# Recorded once they have worked, so a typo does not stick.
 		if [ ! -f "$db.tokens/options" ]; then
-			printf '%s\n' "$tokopts" > "$db.tokens/options.tmp" ||
-			    fail "cannot write $db.tokens/options.tmp"
-			mv "$db.tokens/options.tmp" "$db.tokens/options" ||
+			opt_tmp=$(tmpbeside "$db.tokens/options") ||
+			    fail "cannot create a file beside $db.tokens/options"
+			printf '%s\n' "$tokopts" > "$opt_tmp" ||
+			    fail "cannot write $opt_tmp"
+			mv "$opt_tmp" "$db.tokens/options" ||
 			    fail "cannot rename to $db.tokens/options"
 		fi
 		log "tokenize $f: ${out:+$(printf '%s' "$out" | tr '\n' ' '); }$(wc -c < "$tok") bytes gzip"
@@ -148,11 +160,12 @@ for f in "$@"; do
 	step "cooc $f" firth-cooc -d "$db" $coocopts -- "$tok"
 done
 
-if ! firth-cooc -q -d "$db" --export -m "$mincount" > "$export.tmp"; then
-	rm -f "$export.tmp"
+exp_tmp=$(tmpbeside "$export") || fail "export: cannot create a file beside $export"
+if ! firth-cooc -q -d "$db" --export -m "$mincount" > "$exp_tmp"; then
+	rm -f "$exp_tmp"
 	fail "export"
 fi
-mv "$export.tmp" "$export" || fail "export: cannot rename to $export"
+mv "$exp_tmp" "$export" || fail "export: cannot rename to $export"
 log "export: $(wc -c < "$export") bytes to $export (min count $mincount)"
 
 if [ -n "$train" ]; then

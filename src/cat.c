@@ -182,6 +182,9 @@ main(int argc, char **argv)
 		cli_usage_die("--vocab reads co-occurrence records, and of "
 		    "the -f formats only firth holds them (glove and word2vec "
 		    "are for vectors)");
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(stdout, "stdout", opt_vocab != NULL ?
+		    "cooc stream" : "vectors");
 	if (optind == argc)
 		cat_one(stdin, "stdin");
 	for (int i = optind; i < argc; i++) {

@@ -14,14 +14,13 @@
  * bit for bit (--resume).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,9 +28,8 @@
 #include "linein.h"
 #include "glove.h"
 #include "stream.h"
+#include "varint.h"
 #include "vecio.h"
-
-extern char **environ;
 
 #define CHUNK_RECS 65536	/* records per spool chunk and work unit */
 /*
@@ -122,20 +120,7 @@ struct recs {
  * shuffled records little tighter and inflating them costs more than
  * the training itself, so it is not used here.
  */
-#define REC_MAXENC 14		/* 5 + 5 + 4 bytes */
-
-static size_t
-varint_put(unsigned char *p, uint32_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (v & 0x7f) | 0x80;
-		v >>= 7;
-	}
-	p[n++] = v;
-	return n;
-}
+#define REC_MAXENC (2 * VARINT_MAX32 + 4)	/* 14 bytes */
 
 static size_t
 chunk_encode(unsigned char *p, const struct cooc_rec *r, size_t n)
@@ -143,8 +128,8 @@ chunk_encode(unsigned char *p, const struct cooc_rec *r, size_t n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		k += varint_put(p + k, r[i].w1);
-		k += varint_put(p + k, r[i].w2);
+		k += varint_put32(p + k, r[i].w1);
+		k += varint_put32(p + k, r[i].w2);
 		memcpy(p + k, &r[i].x, 4);
 		k += 4;
 	}
@@ -159,17 +144,8 @@ chunk_decode(const unsigned char *z, size_t zn, struct cooc_rec *r, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v[2];
-		for (int f = 0; f < 2; f++) {
-			uint32_t x = 0;
-			int s = 0;
-			do {
-				if (z == e || s > 28)
-					return 0;
-				x |= (uint32_t)(*z & 0x7f) << s;
-				s += 7;
-			} while (*z++ & 0x80);
-			v[f] = x;
-		}
+		if (!varint_get32(&z, e, &v[0]) || !varint_get32(&z, e, &v[1]))
+			return 0;
 		if (e - z < 4)
 			return 0;
 		r[i].w1 = v[0];
@@ -285,10 +261,16 @@ recs_read(struct recs *rs, struct stream_reader *r, uint32_t nwords,
     const char *name)
 {
 	const struct cooc_rec *b;
+	uint64_t prev = 0, key;
+	int sorted = 1;		/* every record so far after the one before */
 	size_t n;
 
 	while ((b = stream_read_block(r, &n)) != NULL) {
 		for (size_t k = 0; k < n; k++) {
+			key = (uint64_t)b[k].w1 << 32 | b[k].w2;
+			if (key < prev)
+				sorted = 0;
+			prev = key;
 			if (b[k].w1 >= nwords || b[k].w2 >= nwords)
 				cli_die("%s: record %llu has word id %u, outside "
 				    "the vocabulary of %u words (a stream "
@@ -310,6 +292,15 @@ recs_read(struct recs *rs, struct stream_reader *r, uint32_t nwords,
 	if (rs->n == 0)
 		cli_die("%s: no co-occurrence records: nothing to train on",
 		    name);
+	/*
+	 * An export comes sorted by (w1, w2); trained in that order, AdaGrad
+	 * sees one word's pairs after another's and the vectors come out
+	 * poor.  Shuffled records are out of order almost at once.
+	 */
+	if (sorted && rs->n > 1)
+		cli_info("%s: the records are sorted by word (an export not "
+		    "shuffled?); pipe them through firth-shuffle for good "
+		    "vectors", name);
 }
 
 /* Words in id order from a file: the first field of each line. */
@@ -350,35 +341,6 @@ vocab_file_read(const char *path, uint32_t *nwords)
 }
 
 /*
- * Start argv[0] (found on PATH) with stdin from fd `in' (or ours when
- * -1) and stdout to fd `out'; every fd in `closefds' is closed in the
- * child.
- */
-static pid_t
-child_spawn(const char **argv, int in, int out, const int *closefds, int n)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int rc;
-
-	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    (in >= 0 && posix_spawn_file_actions_adddup2(&fa, in,
-	    STDIN_FILENO) != 0) ||
-	    posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO) != 0)
-		cli_die("posix_spawn_file_actions: out of memory");
-	for (int i = 0; i < n; i++)
-		if (posix_spawn_file_actions_addclose(&fa, closefds[i]) != 0)
-			cli_die("posix_spawn_file_actions: out of memory");
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char **)argv, environ);
-	if (rc != 0)
-		cli_die("cannot run %s: %s (put it on PATH, or pipe "
-		    "`firth-cooc -d DB --export | firth-shuffle' into "
-		    "firth-glove)", argv[0], strerror(rc));
-	posix_spawn_file_actions_destroy(&fa);
-	return pid;
-}
-
-/*
  * -d DB: run `firth-cooc -d DB --export [...] | firth-shuffle --seed S'
  * as children and return the read end of the pipeline.  The export is
  * sorted by word; training needs the records in random order.
@@ -387,6 +349,8 @@ static FILE *
 cooc_spawn(pid_t pids[2])
 {
 	const char *cooc[12], *shuf[6];
+	const char *hint = "pipe `firth-cooc -d DB --export | firth-shuffle' "
+	    "into firth-glove";
 	char seed[32];
 	int a[2], b[2], n = 0;
 	FILE *f;
@@ -414,34 +378,16 @@ cooc_spawn(pid_t pids[2])
 	if (cli_verbose < 0)
 		shuf[n++] = "-q";
 	shuf[n] = NULL;
-	if (pipe(a) != 0 || pipe(b) != 0)
+	if (pipe2(a, O_CLOEXEC) != 0 || pipe2(b, O_CLOEXEC) != 0)
 		cli_die("pipe: %s", strerror(errno));
-	pids[0] = child_spawn(cooc, -1, a[1],
-	    (const int[]){ a[0], a[1], b[0], b[1] }, 4);
-	pids[1] = child_spawn(shuf, a[0], b[1],
-	    (const int[]){ a[0], a[1], b[0], b[1] }, 4);
+	pids[0] = cli_spawn(cooc, -1, a[1], hint);
+	pids[1] = cli_spawn(shuf, a[0], b[1], hint);
 	close(a[0]);
 	close(a[1]);
 	close(b[1]);
 	if ((f = fdopen(b[0], "rb")) == NULL)
 		cli_die("fdopen: %s", strerror(errno));
 	return f;
-}
-
-/* Wait for a child of the -d pipeline; die unless it succeeded. */
-static void
-child_wait(pid_t pid, const char *what)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			cli_die("waitpid: %s", strerror(errno));
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return;
-	if (WIFEXITED(st))
-		cli_die("%s failed (exit status %d)", what, WEXITSTATUS(st));
-	cli_die("%s was killed by signal %d", what, WTERMSIG(st));
 }
 
 /*
@@ -638,7 +584,7 @@ train(struct glove *g, const struct recs *rs, struct glove_state *st,
 		}
 		if (opt_ckpt != NULL && (it % opt_every == 0 ||
 		    it == opt_iter))
-			glove_save(g, st, opt_ckpt);
+			glove_save(g, st, words, opt_ckpt);
 	}
 	if (glove_check_finite(g) != SIZE_MAX)
 		cli_die("the model holds NaN or infinity after iteration %u; "
@@ -651,13 +597,31 @@ train(struct glove *g, const struct recs *rs, struct glove_state *st,
 	pthread_mutex_destroy(&fault.lock);
 }
 
+/*
+ * Before any input is read: the vectors file (its temporary file beside
+ * it is created now, the rename comes when they are written) and the
+ * checkpoint's directory, so a wrong path costs a second, not a run.
+ */
+static FILE *
+outputs_open(void)
+{
+	FILE *f = stdout;
+
+	if (opt_out != NULL)
+		f = cli_out_open(opt_out);
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(f, opt_out, "vectors");
+	if (opt_ckpt != NULL)
+		cli_out_check(opt_ckpt);
+	return f;
+}
+
 /* Write the chosen vectors with their words. */
 static void
-output(const struct glove *g, char *const *words)
+output(const struct glove *g, char *const *words, FILE *f)
 {
 	uint32_t V = g->nwords, D = g->dim, dim = D;
-	FILE *f = stdout;
-	const char *name = "stdout";
+	const char *name = opt_out != NULL ? opt_out : "stdout";
 	float *m = NULL;
 	const float *rows = g->w;
 	size_t stride = g->stride;
@@ -683,13 +647,8 @@ output(const struct glove *g, char *const *words)
 		rows = m;
 		stride = dim;
 	}
-	if (opt_out != NULL) {
-		name = opt_out;
-		/* Removed if the run fails: no half file that looks whole. */
-		f = cli_out_open(opt_out);
-	}
 	vec_write(f, name, opt_format, words, V, dim, rows, stride, 1);
-	if (f != stdout)
+	if (opt_out != NULL)
 		cli_out_close(f, name);
 	free(m);
 }
@@ -847,11 +806,12 @@ main(int argc, char **argv)
 	uint64_t fp, model_bytes;
 	const char *name;
 	pid_t child[2] = { -1, -1 };
-	FILE *in = stdin;
+	FILE *in = stdin, *out;
 	double t0;
 
 	cli_init(argc, argv);
 	parse_options(argc, argv);
+	out = outputs_open();
 	name = opt_db != NULL ? opt_db : "stdin";
 	if (opt_db != NULL)
 		in = cooc_spawn(child);
@@ -888,8 +848,8 @@ main(int argc, char **argv)
 		fclose(in);
 		snprintf(what, sizeof(what), "firth-cooc -d %s --export",
 		    opt_db);
-		child_wait(child[0], what);
-		child_wait(child[1], "firth-shuffle");
+		cli_spawn_wait(child[0], what);
+		cli_spawn_wait(child[1], "firth-shuffle");
 	}
 	if (cli_verbose > 0)
 		cli_info("%llu records of %u words read in %.2f s (%s)",
@@ -917,7 +877,7 @@ main(int argc, char **argv)
 		glove_init(g, &st.rng);
 	}
 	train(g, &rs, &st, words);
-	output(g, words);
+	output(g, words, out);
 	if (rs.fd >= 0) {
 		fclose(rs.spool);
 		cli_tmp_remove(rs.path);

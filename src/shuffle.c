@@ -223,9 +223,7 @@ main(int argc, char **argv)
 		cli_usage_die("--memory: 0 bytes is too small");
 	if (!opt_seeded)
 		opt_seed = seed_from_clock();
-	if (isatty(STDOUT_FILENO))
-		cli_die("standard output is a terminal; send the stream to a "
-		    "file or a pipe (firth-cat shows it as text)");
+	cli_out_refuse_tty(stdout, "stdout", "stream");
 	path = optind < argc ? argv[optind] : "-";
 	if (strcmp(path, "-") == 0)
 		in = stdin;

@@ -10,12 +10,12 @@
  * again on every pass.  Writes a vector stream or a text format.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -76,74 +76,25 @@ usage(FILE *f)
 	    "  -h, --help, --version\n");
 }
 
-/* Path of firth-cooc: beside this program first, then on PATH. */
-static const char *
-cooc_path(void)
-{
-	static char path[PATH_MAX];
-	char self[PATH_MAX - 32], *slash, *dirs, *dir, *save;
-	const char *env = getenv("PATH");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/firth-cooc", self);
-			if (access(path, X_OK) == 0)
-				return path;
-		}
-	}
-	if (env == NULL)
-		return NULL;
-	dirs = xstrdup(env);
-	for (dir = strtok_r(dirs, ":", &save); dir != NULL;
-	    dir = strtok_r(NULL, ":", &save)) {
-		snprintf(path, sizeof(path), "%s/firth-cooc",
-		    *dir ? dir : ".");
-		if (access(path, X_OK) == 0) {
-			free(dirs);
-			return path;
-		}
-	}
-	free(dirs);
-	return NULL;
-}
-
 /* Start firth-cooc --export on DB; its stdout is returned, *pid set. */
 static FILE *
 cooc_start(pid_t *pid)
 {
-	const char *prog = cooc_path();
+	const char *argv[] = { "firth-cooc", "-d", opt_db, "--export",
+	    "--min-count", NULL, NULL, NULL, NULL };
 	char mc[32];
 	int fd[2];
 	FILE *f;
 
-	if (prog == NULL)
-		cli_die("firth-cooc is not beside firth-svd nor on PATH; "
-		    "install it, or pipe a cooc stream into firth-svd");
 	snprintf(mc, sizeof(mc), "%lld", (long long)opt_min_count);
-	if (pipe(fd) != 0)
-		cli_die("cannot make a pipe: %s", strerror(errno));
-	fflush(NULL);
-	if ((*pid = fork()) < 0)
-		cli_die("cannot fork: %s", strerror(errno));
-	if (*pid == 0) {
-		char *argv[] = { "firth-cooc", "-d", (char *)opt_db,
-		    "--export", "--min-count", mc, NULL, NULL, NULL };
-		if (opt_winweight != NULL) {
-			argv[6] = "-x";
-			argv[7] = (char *)opt_winweight;
-		}
-		close(fd[0]);
-		if (dup2(fd[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		close(fd[1]);
-		execv(prog, argv);
-		fprintf(stderr, "%s: cannot run %s: %s\n", cli_progname, prog,
-		    strerror(errno));
-		_exit(127);
+	argv[5] = mc;
+	if (opt_winweight != NULL) {
+		argv[6] = "-x";
+		argv[7] = opt_winweight;
 	}
+	if (pipe2(fd, O_CLOEXEC) != 0)
+		cli_die("cannot make a pipe: %s", strerror(errno));
+	*pid = cli_spawn(argv, -1, fd[1], "pipe a cooc stream into firth-svd");
 	close(fd[1]);
 	if ((f = fdopen(fd[0], "rb")) == NULL)
 		cli_die("cannot read from firth-cooc: %s", strerror(errno));
@@ -153,15 +104,11 @@ cooc_start(pid_t *pid)
 static void
 cooc_wait(FILE *f, pid_t pid)
 {
-	int st;
+	char what[64 + PATH_MAX];
 
 	fclose(f);
-	if (waitpid(pid, &st, 0) < 0)
-		cli_die("cannot wait for firth-cooc: %s", strerror(errno));
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		cli_die("firth-cooc -d %s --export failed (%s %d)", opt_db,
-		    WIFEXITED(st) ? "exit status" : "signal",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	snprintf(what, sizeof(what), "firth-cooc -d %s --export", opt_db);
+	cli_spawn_wait(pid, what);
 }
 
 /*
@@ -242,6 +189,12 @@ run(void)
 	double t0 = cli_now(), t1, t2;
 	char b1[32], b2[32];
 
+	/* The temporary file beside -o's target, before any input is
+	 * read: a wrong path costs a second, not the decomposition. */
+	if (opt_out != NULL)
+		out = cli_out_open(opt_out);
+	if (opt_format == VEC_FIRTH || opt_format == VEC_W2V_BIN)
+		cli_out_refuse_tty(out, opt_out, "vectors");
 	if (opt_db != NULL)
 		in = cooc_start(&pid);
 	r = stream_ropen(in, name, STREAM_COOC);
@@ -260,9 +213,6 @@ run(void)
 	rsvd_run(m, &o, &res);
 	t2 = cli_now();
 	vectors_make(&res, h->nwords);
-	/* -o: removed if the run fails, no half file that looks whole. */
-	if (opt_out != NULL)
-		out = cli_out_open(opt_out);
 	vec_write(out, opt_out ? opt_out : "stdout", opt_format, h->words,
 	    h->nwords, res.k, res.U, res.k, 1);
 	if (opt_out != NULL)

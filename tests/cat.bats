@@ -226,3 +226,15 @@ queen 0.25 3e-07 -4" ]
 	[ "${lines[0]}" = 699999 ]
 	[ "${lines[1]}" = 700000 ]
 }
+
+@test "firth-cat -f refuses to write binary vectors to a terminal, not text" {
+	command -v script > /dev/null || skip "script(1) not found"
+	run script -qec "firth-cat -f firth v.txt" /dev/null
+	[ "$status" -eq 1 ]
+	[ "${output%$'\r'}" = "firth-cat: standard output is a terminal; send the vectors to a file or a pipe (firth-cat shows it as text)" ]
+	run script -qec "firth-cat -f word2vec-binary v.txt" /dev/null
+	[ "$status" -eq 1 ]
+	run script -qec "firth-cat -f glove v.txt" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == "king 0.5 -1 2"* ]]
+}

@@ -135,7 +135,8 @@ need_python() {
 	firth-glove -q -T 1 --iter 7 --checkpoint "$T/ck" < "$C" > /dev/null
 	run --separate-stderr firth-glove -T 1 --iter 15 --resume "$T/ck" -o "$T/resumed" < "$C"
 	[ "$status" -eq 0 ]
-	[[ "${stderr%%$'\n'*}" == "firth-glove: iter 8/15: cost "* ]]
+	# The first line warns that cooc_ref's records come sorted.
+	[[ "$(sed -n 2p <<< "$stderr")" == "firth-glove: iter 8/15: cost "* ]]
 	cmp "$T/full" "$T/resumed"
 }
 
@@ -152,7 +153,7 @@ need_python() {
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" || true
 	[ -e "$T/ck" ]
-	done_iter=$(od -An -tu4 -j32 -N4 "$T/ck" | tr -d ' ')
+	done_iter=$(od -An -tu4 -j80 -N4 "$T/ck" | tr -d ' ')	# "model" payload at 36 + 32, iter at +12
 	echo "# killed with a checkpoint after iteration $done_iter of 12" >&3
 	firth-glove -q -T 1 --iter 12 --resume "$T/ck" < "$B" > "$T/resumed"
 	cmp "$T/full" "$T/resumed"
@@ -179,7 +180,34 @@ need_python() {
 	printf 'X' | dd of="$T/ck" bs=1 seek=5000 conv=notrunc 2>/dev/null
 	run firth-glove -q --iter 4 --resume "$T/ck" < "$C"
 	[ "$status" -eq 1 ]
-	[ "$output" = "firth-glove: $T/ck: checkpoint CRC mismatch (damaged file)" ]
+	[ "$output" = "firth-glove: $T/ck: section \"params\" is damaged (CRC mismatch)" ]
+}
+
+@test "firth-glove resumes from a checkpoint written by firth 0.1.0 to that release's bytes" {
+	# tests/data/state/README says how these were made with firth 0.1.0.
+	D="$FIRTH_TOP/tests/data/state"
+	run --separate-stderr firth-glove -q -T 1 --iter 4 --vector-size 4 -f glove \
+	    --resume "$D/glove-0.1.0.ck" -o "$T/v" < "$D/cooc.fs"
+	[ "$status" -eq 0 ]
+	cmp "$T/v" "$D/glove-iter4.txt"
+}
+
+@test "firth-glove checkpoints are firth state files that carry the words" {
+	D="$FIRTH_TOP/tests/data/state"
+	firth-glove -q -T 1 --iter 2 --vector-size 4 --checkpoint "$T/ck" -o /dev/null < "$D/cooc.fs"
+	[ "$(head -c 8 "$T/ck" | od -An -tx1 | tr -d ' \n')" = 894653540d0a1a0a ]
+	grep -q drives "$T/ck"
+	# and carry the run on to the same bytes as the old format does.
+	firth-glove -q -T 1 --iter 4 --vector-size 4 -f glove --resume "$T/ck" -o "$T/v" < "$D/cooc.fs"
+	cmp "$T/v" "$D/glove-iter4.txt"
+}
+
+@test "firth-glove refuses a firth-sgns checkpoint by name" {
+	D="$FIRTH_TOP/tests/data/state"
+	firth-sgns -q --min-count 1 --size 4 --iter 1 --threads 1 --checkpoint "$T/sg.ck" -o /dev/null "$D/corpus.txt"
+	run firth-glove -q --resume "$T/sg.ck" < "$D/cooc.fs"
+	[ "$status" -eq 1 ]
+	[ "$output" = "firth-glove: $T/sg.ck holds firth-sgns state, not firth-glove's" ]
 }
 
 @test "firth-glove stops on NaN or infinity, names the pair and writes nothing" {
@@ -190,12 +218,23 @@ need_python() {
 }
 
 @test "firth-glove prints one progress line per iteration and nothing with -q" {
-	run --separate-stderr firth-glove -T 1 --iter 3 < "$C"
+	firth-shuffle --seed 1 < "$C" > "$T/shuf.fs"
+	run --separate-stderr firth-glove -T 1 --iter 3 < "$T/shuf.fs"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^firth-glove: iter [1-3]/3: cost [0-9.]*, [0-9.]*M records/s, [0-9.]* s, ETA [0-9]:[0-9][0-9]:[0-9][0-9]$' <<< "$stderr")" -eq 3 ]
 	[ "$(wc -l <<< "$stderr")" -eq 3 ]
 	run --separate-stderr firth-glove -q -T 1 --iter 3 < "$C"
 	[ -z "$stderr" ]
+}
+
+@test "firth-glove says to shuffle records that come sorted, and not shuffled ones" {
+	run --separate-stderr firth-glove -T 1 --iter 1 -o /dev/null < "$C"
+	[ "$status" -eq 0 ]
+	[ "${stderr%%$'\n'*}" = "firth-glove: stdin: the records are sorted by word (an export not shuffled?); pipe them through firth-shuffle for good vectors" ]
+	firth-shuffle --seed 2 < "$C" > "$T/shuf.fs"
+	run --separate-stderr firth-glove -T 1 --iter 1 -o /dev/null < "$T/shuf.fs"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *"sorted"* ]]
 }
 
 @test "firth-glove's cost falls every iteration on a shuffled structured corpus" {
@@ -299,6 +338,25 @@ need_python() {
 	cmp "$T/piped" "$T/direct"
 }
 
+@test "firth-glove -d finds firth-cooc and firth-shuffle beside itself with a bare PATH" {
+	firth-vocab -q -d "$T/db" < "$BATS_FILE_TMPDIR/tokens"
+	firth-cooc -q -d "$T/db" --window 5 < "$BATS_FILE_TMPDIR/tokens"
+	firth-cooc -q -d "$T/db" --export | firth-shuffle -q --seed 4 > "$T/export.fs"
+	firth-glove -q -T 1 --iter 2 --seed 4 < "$T/export.fs" > "$T/piped"
+	run env PATH=/usr/bin:/bin "$FIRTH_TOP/bin/firth-glove" -q -T 1 --iter 2 --seed 4 -d "$T/db" -o "$T/direct"
+	[ "$status" -eq 0 ]
+	cmp "$T/piped" "$T/direct"
+}
+
+@test "firth-glove -d says so when firth-cooc is neither beside it nor on PATH" {
+	mkdir "$T/lone"
+	cp "$FIRTH_TOP/bin/firth-glove" "$T/lone/"
+	run env PATH=/usr/bin:/bin "$T/lone/firth-glove" -q -d "$T/db" -o "$T/v"
+	[ "$status" -eq 1 ]
+	[ "$output" = "firth-glove: firth-cooc is not beside firth-glove nor on PATH; install it, or pipe \`firth-cooc -d DB --export | firth-shuffle' into firth-glove" ]
+	[ ! -e "$T/v" ]
+}
+
 # Stand-ins for firth-cooc and firth-shuffle that log their arguments;
 # the first exports a fixed stream, the second passes it on unchanged.
 fake_cooc() {	# fake_cooc EXIT-STATUS
@@ -315,6 +373,8 @@ echo "\$*" > "$T/shuffle-args"
 cat
 FAKE
 	chmod +x "$T/fakebin/firth-cooc" "$T/fakebin/firth-shuffle"
+	# Siblings are looked for beside the program first.
+	cp "$(command -v firth-glove)" "$T/fakebin/"
 }
 
 @test "firth-glove -d runs firth-cooc -d DB --export | firth-shuffle with its options and seed" {

@@ -122,14 +122,14 @@ fails_on_full() {
 	    --dev "$D/dev.conll" -o m.model -H 20 -e 1
 	fails_on_full firth-wclass
 	cmp m.model "$F/w.model"
-	[ -z "$(ls | grep 'm.model.tmp')" ]
+	[ -z "$(ls -A | grep 'm.model.firth-tmp')" ]
 	firth-glove -q -T 1 --iter 1 --vector-size 8 --checkpoint ck < "$F/c.fs" > /dev/null
 	cp ck ck.before
 	limited 4 firth-glove -q -T 1 --iter 2 --vector-size 8 --resume ck \
 	    --checkpoint ck < "$F/c.fs"
 	fails_on_full firth-glove
 	cmp ck ck.before
-	[ -z "$(ls | grep 'ck.tmp')" ]
+	[ -z "$(ls -A | grep 'ck.firth-tmp')" ]
 }
 
 @test "firth-vocab and firth-cooc past ulimit -f leave the database as it was" {

@@ -160,7 +160,7 @@ kill_glove_points() {
 	t=$(elapsed_ms firth-glove -q "${GLOVE_OPTS[@]}" --checkpoint t.ck \
 	    < "$F/glove.fs")
 	for ((i = 0; i < n; i++)); do
-		rm -rf ck ck.tmp* tmp
+		rm -rf ck .ck.firth-tmp.* tmp
 		mkdir tmp
 		delay=$(delay_for "$i" "$n" "$t" "$mode")
 		TMPDIR=$PWD/tmp kill_after "$delay" "$F/glove.fs" \
@@ -179,7 +179,7 @@ kill_glove_points() {
 		    { echo "killed at $delay s: status $killed_status"; cat kill.err; return 1; }
 		eval "$phase=\$(($phase + 1))"
 		# Killed while writing a checkpoint: the old one is whole.
-		if compgen -G 'ck.tmp*' > /dev/null; then
+		if compgen -G '.ck.firth-tmp.*' > /dev/null; then
 			inckpt=$((inckpt + 1))
 			left=$((left + 1))
 		fi

@@ -124,7 +124,7 @@ cosine() {
 	head -c 300 ck > cut
 	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 --resume cut topics.txt
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "firth-sgns: cut: truncated checkpoint" ]
+	[[ "$stderr" == "firth-sgns: cut: "*"(truncated?)" ]]
 }
 
 @test "firth-sgns skip-gram puts words of one topic closer than words of two" {
@@ -207,4 +207,49 @@ cosine() {
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "firth-sgns: missing.db: no such corpus database; firth-vocab -d missing.db creates it" ]
 	[ -z "$output" ]
+}
+
+@test "firth-sgns resumes from a checkpoint written by firth 0.1.0 to that release's bytes" {
+	# tests/data/state/README says how these were made with firth 0.1.0.
+	D="$FIRTH_TOP/tests/data/state"
+	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 \
+	    --format glove --resume "$D/sgns-0.1.0.ck" -o v.txt "$D/corpus.txt"
+	[ "$status" -eq 0 ]
+	cmp v.txt "$D/sgns-iter2.txt"
+}
+
+@test "firth-sgns checkpoints are firth state files that carry the words and resume to the same bytes" {
+	D="$FIRTH_TOP/tests/data/state"
+	firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 --checkpoint ck \
+	    --stop-after 1 -o /dev/null "$D/corpus.txt"
+	[ "$(head -c 8 ck | od -An -tx1 | tr -d ' \n')" = 894653540d0a1a0a ]
+	grep -q drives ck
+	firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 --format glove \
+	    --resume ck -o v.txt "$D/corpus.txt"
+	cmp v.txt "$D/sgns-iter2.txt"
+}
+
+@test "firth-sgns refuses a firth-glove checkpoint by name" {
+	D="$FIRTH_TOP/tests/data/state"
+	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 \
+	    --resume "$D/glove-0.1.0.ck" "$D/corpus.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-sgns: $D/glove-0.1.0.ck is not a firth-sgns checkpoint" ]
+	firth-glove -q -T 1 --iter 1 --vector-size 4 --checkpoint gl.ck -o /dev/null < "$D/cooc.fs"
+	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 \
+	    --resume gl.ck "$D/corpus.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-sgns: gl.ck holds firth-glove state, not firth-sgns's" ]
+}
+
+@test "firth-sgns refuses a checkpoint with a flipped byte in its vectors" {
+	D="$FIRTH_TOP/tests/data/state"
+	firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 --checkpoint ck \
+	    --stop-after 1 -o /dev/null "$D/corpus.txt"
+	size=$(stat -c %s ck)
+	printf 'X' | dd of=ck bs=1 seek=$((size - 10)) conv=notrunc 2>/dev/null
+	run --separate-stderr firth-sgns -q --min-count 1 --size 4 --iter 2 --threads 1 \
+	    --resume ck "$D/corpus.txt"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-sgns: ck: section \"out\" is damaged (CRC mismatch)" ]
 }

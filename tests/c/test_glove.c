@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "glove.h"
+#include "rng.h"
 
 static int ntest, nfail;
 static jmp_buf die_jmp;
@@ -57,9 +58,9 @@ random_records(uint32_t V, size_t n, uint64_t *rng)
 	struct cooc_rec *r = xcalloc(n, sizeof(*r));
 
 	for (size_t k = 0; k < n; k++) {
-		r[k].w1 = glove_rng_next(rng) % V;
-		r[k].w2 = glove_rng_next(rng) % V;
-		r[k].x = expf(logf(0.1f) + (glove_rng_next(rng) >> 40) *
+		r[k].w1 = rng_splitmix64(rng) % V;
+		r[k].w2 = rng_splitmix64(rng) % V;
+		r[k].x = expf(logf(0.1f) + (rng_splitmix64(rng) >> 40) *
 		    (1.0f / 16777216.0f) * logf(10000.0f));
 	}
 	return r;
@@ -221,9 +222,9 @@ test_cost_falls(void)
 
 	for (int i = 0; i < V; i++)
 		for (int d = 0; d < P; d++) {
-			p[i][d] = ((glove_rng_next(&rng) >> 40) / 16777216.0 -
+			p[i][d] = ((rng_splitmix64(&rng) >> 40) / 16777216.0 -
 			    0.5) * 2;
-			q[i][d] = ((glove_rng_next(&rng) >> 40) / 16777216.0 -
+			q[i][d] = ((rng_splitmix64(&rng) >> 40) / 16777216.0 -
 			    0.5) * 2;
 		}
 	for (int i = 0; i < V; i++)
@@ -234,7 +235,7 @@ test_cost_falls(void)
 			r[n++] = (struct cooc_rec){ i, j, expf(s) };
 		}
 	for (size_t k = n - 1; k > 0; k--) {
-		size_t m = glove_rng_next(&rng) % (k + 1);
+		size_t m = rng_splitmix64(&rng) % (k + 1);
 		struct cooc_rec t = r[k];
 		r[k] = r[m];
 		r[m] = t;
@@ -266,6 +267,7 @@ test_checkpoint(void)
 	struct glove_state st = { 0x1234567890abcdefULL, 42, 0, 999, 7 };
 	struct glove_state st2;
 	struct glove *g = glove_new(17, &h), *g2;
+	char wbuf[17][8], *words[17];
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	int fd, same;
@@ -281,7 +283,12 @@ test_checkpoint(void)
 		if (is_real(g, k))
 			g->gw[k] += k * 0.001f;
 	close(fd);
-	glove_save(g, &st, path);
+	for (uint32_t i = 0; i < 17; i++) {
+		snprintf(wbuf[i], sizeof(wbuf[i]), "w%u", i);
+		words[i] = wbuf[i];
+	}
+	st.fingerprint = stream_fingerprint(words, 17);
+	glove_save(g, &st, words, path);
 	g2 = glove_load(path, &st2);
 	same = g2->nwords == g->nwords && g2->dim == g->dim &&
 	    g2->h.dim == g->h.dim && g2->h.x_max == g->h.x_max &&
