@@ -126,9 +126,10 @@ glovecooc_sniff(const unsigned char *buf, size_t n)
 	return a >= 1 && a < (1u << 28) && b >= 1 && b < (1u << 28);
 }
 
-unsigned long long
-glovecooc_convert(FILE *in, const char *name, const char *vocab_path,
-    FILE *out, int level)
+/* The conversion, its input's first npeek bytes already read into peek. */
+static unsigned long long
+convert(FILE *in, const char *name, const char *vocab_path, FILE *out,
+    int level, const unsigned char *peek, size_t npeek)
 {
 	struct gvocab v;
 	struct stream_header h;
@@ -147,7 +148,10 @@ glovecooc_convert(FILE *in, const char *name, const char *vocab_path,
 	h.nwords = v.n;
 	h.fingerprint = stream_fingerprint(v.words, v.n);
 	w = stream_wopen(out, "stdout", &h, v.words, level);
-	while ((got = fread(buf, 1, sizeof(buf), in)) > 0) {
+	memcpy(buf, peek, npeek);
+	while ((got = npeek + fread(buf + npeek, 1, sizeof(buf) - npeek,
+	    in)) > 0) {
+		npeek = 0;
 		if (got % GLOVECOOC_RECSIZE != 0) {
 			/* A short read mid-file is retried by fread; only
 			 * the end of the input leaves a partial record. */
@@ -193,17 +197,44 @@ glovecooc_convert(FILE *in, const char *name, const char *vocab_path,
 	return nrec;
 }
 
+unsigned long long
+glovecooc_convert(FILE *in, const char *name, const char *vocab_path,
+    FILE *out, int level)
+{
+	return convert(in, name, vocab_path, out, level, NULL, 0);
+}
+
 struct job {
 	FILE *in, *out;
 	char *name, *vocab;
+	unsigned char peek[8];
+	size_t npeek;
+	int copy;		/* a firth stream: hand the bytes on as they are */
 };
+
+static void
+copy_all(struct job *j)
+{
+	unsigned char buf[1 << 14];
+	size_t n;
+
+	xfwrite(j->peek, 1, j->npeek, j->out, "a pipe");
+	while ((n = fread(buf, 1, sizeof(buf), j->in)) > 0)
+		xfwrite(buf, 1, n, j->out, "a pipe");
+	if (ferror(j->in))
+		cli_die("%s: read error: %s", j->name, strerror(errno));
+}
 
 static void *
 job_run(void *arg)
 {
 	struct job *j = arg;
 
-	glovecooc_convert(j->in, j->name, j->vocab, j->out, 0);
+	if (j->copy)
+		copy_all(j);
+	else
+		convert(j->in, j->name, j->vocab, j->out, 0, j->peek,
+		    j->npeek);
 	cli_fclose(j->out, "a pipe");
 	free(j->name);
 	free(j->vocab);
@@ -211,11 +242,9 @@ job_run(void *arg)
 	return NULL;
 }
 
-FILE *
-glovecooc_open(FILE *in, const char *name, const char *vocab_path,
-    pthread_t *t)
+static FILE *
+job_start(struct job *j, pthread_t *t)
 {
-	struct job *j = xmalloc(sizeof(*j));
 	int fd[2], err;
 	FILE *r;
 
@@ -225,12 +254,41 @@ glovecooc_open(FILE *in, const char *name, const char *vocab_path,
 	j->out = fdopen(fd[1], "wb");
 	if (r == NULL || j->out == NULL)
 		cli_die("fdopen: %s", strerror(errno));
-	j->in = in;
-	j->name = xstrdup(name);
-	j->vocab = xstrdup(vocab_path);
 	if ((err = pthread_create(t, NULL, job_run, j)) != 0)
 		cli_die("cannot start a thread: %s", strerror(err));
 	return r;
+}
+
+static struct job *
+job_new(FILE *in, const char *name, const char *vocab_path)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->in = in;
+	j->name = xstrdup(name);
+	j->vocab = xstrdup(vocab_path);
+	return j;
+}
+
+FILE *
+glovecooc_open(FILE *in, const char *name, const char *vocab_path,
+    pthread_t *t)
+{
+	return job_start(job_new(in, name, vocab_path), t);
+}
+
+FILE *
+glovecooc_input(FILE *in, const char *name, const char *vocab_path,
+    pthread_t *t, int *converted)
+{
+	struct job *j = job_new(in, name, vocab_path);
+
+	j->npeek = fread(j->peek, 1, sizeof(j->peek), in);
+	if (ferror(in))
+		cli_die("%s: read error: %s", name, strerror(errno));
+	j->copy = stream_is_magic(j->peek, j->npeek);
+	*converted = !j->copy;
+	return job_start(j, t);
 }
 
 void

@@ -39,6 +39,15 @@ FILE *glovecooc_open(FILE *in, const char *name, const char *vocab_path,
 void glovecooc_close(FILE *f, pthread_t t);
 
 /*
+ * For a tool given --vocab: look at the first bytes of in.  A firth
+ * stream is handed on unchanged (through the same kind of pipe, so that
+ * nothing read is lost) with *converted 0; anything else is taken as
+ * GloVe's records and converted, *converted 1.  glovecooc_close ends it.
+ */
+FILE *glovecooc_input(FILE *in, const char *name, const char *vocab_path,
+    pthread_t *t, int *converted);
+
+/*
  * 1 when the first 8 bytes of buf could begin a GloVe record (two ids of
  * at least 1 and below 2^28), for a hint on a stream that is not firth's.
  */

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "glovecooc.h"
 #include "linein.h"
 #include "glove.h"
 #include "stream.h"
@@ -806,6 +807,8 @@ main(int argc, char **argv)
 	uint64_t fp, model_bytes;
 	const char *name;
 	pid_t child[2] = { -1, -1 };
+	pthread_t gloverecs;
+	int fromglove = 0;	/* stdin held GloVe's records (--vocab) */
 	FILE *in = stdin, *out;
 	double t0;
 
@@ -815,9 +818,11 @@ main(int argc, char **argv)
 	name = opt_db != NULL ? opt_db : "stdin";
 	if (opt_db != NULL)
 		in = cooc_spawn(child);
+	else if (opt_vocab != NULL)	/* GloVe's own records, perhaps */
+		in = glovecooc_input(in, name, opt_vocab, &gloverecs, &fromglove);
 	r = stream_ropen(in, name, STREAM_COOC);
 	h = stream_rheader(r);
-	if (h->nwords > 0 && opt_vocab != NULL)
+	if (h->nwords > 0 && opt_vocab != NULL && !fromglove)
 		cli_usage_die("%s carries its own vocabulary; drop --vocab",
 		    name);
 	if (h->nwords > 0) {
@@ -843,6 +848,8 @@ main(int argc, char **argv)
 	t0 = cli_now();
 	recs_read(&rs, r, nwords, name);
 	stream_rclose(r);
+	if (opt_db == NULL && opt_vocab != NULL)
+		glovecooc_close(in, gloverecs);
 	if (opt_db != NULL) {
 		char what[64 + 4096];
 		fclose(in);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "glovecooc.h"
 #include "rng.h"
 #include "shuffle.h"
 #include "stream.h"
@@ -42,6 +43,9 @@ usage(FILE *f)
 	    "the same output\n"
 	    "  -l, --level N       zlib level of the output, 0..9 or auto: 0 into\n"
 	    "                      a pipe, 1 into a file (default auto)\n"
+	    "      --vocab VOCAB   FILE may be GloVe's binary co-occurrence "
+	    "records,\n"
+	    "                      ids into VOCAB (GloVe's vocab.txt)\n"
 	    "  -q, --quiet         no summary line\n"
 	    "  -v, --verbose       more detail (the seed, the chunks)\n"
 	    "  -h, --help, --version\n");
@@ -186,15 +190,17 @@ main(int argc, char **argv)
 		{ "memory", required_argument, NULL, 'M' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "level", required_argument, NULL, 'l' },
+		{ "vocab", required_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path;
+	const char *path, *vocab = NULL;
+	pthread_t gloverecs;
 	FILE *in;
-	int c;
+	int c, fromglove;
 
 	cli_init(argc, argv);
 	opt_mem = cli_parse_size(DEFAULT_MEM, "-M");
@@ -206,6 +212,7 @@ main(int argc, char **argv)
 			    "--seed");
 			opt_seeded = 1;
 			break;
+		case 'U': vocab = optarg; break;
 		case 'l': opt_level = stream_parse_level(optarg);
 			break;
 		case 'q': cli_verbose = -1; break;
@@ -229,7 +236,13 @@ main(int argc, char **argv)
 		in = stdin;
 	else if ((in = fopen(path, "rb")) == NULL)
 		cli_die("cannot open %s: %s", path, strerror(errno));
-	shuffle_stream(in, in == stdin ? "stdin" : path);
+	if (vocab != NULL) {	/* GloVe's own records, perhaps */
+		FILE *g = glovecooc_input(in, in == stdin ? "stdin" : path,
+		    vocab, &gloverecs, &fromglove);
+		shuffle_stream(g, in == stdin ? "stdin" : path);
+		glovecooc_close(g, gloverecs);
+	} else
+		shuffle_stream(in, in == stdin ? "stdin" : path);
 	if (in != stdin)
 		fclose(in);
 	cli_fclose(stdout, "stdout");

@@ -19,11 +19,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "glovecooc.h"
 #include "rsvd.h"
 #include "stream.h"
 #include "vecio.h"
 
 static const char *opt_db, *opt_out, *opt_winweight;
+static const char *opt_vocab;	/* --vocab: stdin may be GloVe's records */
 static int opt_min_count_set;
 static int64_t opt_min_count = 5;
 static int opt_weight = WEIGHT_PPMI, opt_format = VEC_FIRTH, opt_context;
@@ -71,6 +73,9 @@ usage(FILE *f)
 	    "  -f, --format F       firth (default), glove, word2vec, "
 	    "word2vec-binary\n"
 	    "  -o, --output FILE    write to FILE instead of stdout\n"
+	    "      --vocab VOCAB    stdin may be GloVe's binary co-occurrence "
+	    "records,\n"
+	    "                       ids into VOCAB (GloVe's vocab.txt)\n"
 	    "  -q, --quiet          no summary line\n"
 	    "  -v, --verbose        one line per pass\n"
 	    "  -h, --help, --version\n");
@@ -186,6 +191,8 @@ run(void)
 	const char *name = opt_db != NULL ? "firth-cooc" : "stdin";
 	FILE *in = stdin, *out = stdout;
 	pid_t pid = 0;
+	pthread_t gloverecs;
+	int fromglove;
 	double t0 = cli_now(), t1, t2;
 	char b1[32], b2[32];
 
@@ -197,11 +204,16 @@ run(void)
 		cli_out_refuse_tty(out, opt_out, "vectors");
 	if (opt_db != NULL)
 		in = cooc_start(&pid);
+	else if (opt_vocab != NULL)	/* GloVe's own records, perhaps */
+		in = glovecooc_input(in, name, opt_vocab, &gloverecs,
+		    &fromglove);
 	r = stream_ropen(in, name, STREAM_COOC);
 	h = stream_rheader(r);
 	m = load(r, &w, name);
 	if (opt_db != NULL)
 		cooc_wait(in, pid);
+	else if (opt_vocab != NULL)
+		glovecooc_close(in, gloverecs);
 	t1 = cli_now();
 	if (cli_verbose > 0)
 		cli_info("%u words, %llu cells, %llu nonzero after %s "
@@ -252,6 +264,7 @@ main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "vocab", required_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -304,6 +317,7 @@ main(int argc, char **argv)
 			    "--threads"); break;
 		case 'f': opt_format = vec_format_parse(optarg); break;
 		case 'o': opt_out = optarg; break;
+		case 'U': opt_vocab = optarg; break;
 		case 'q': cli_verbose = -1; break;
 		case 'v': cli_verbose = 1; break;
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
@@ -318,6 +332,9 @@ main(int argc, char **argv)
 	if (opt_format == VEC_AUTO)
 		cli_usage_die("--format: auto is for reading; choose firth, "
 		    "glove, word2vec or word2vec-binary");
+	if (opt_db != NULL && opt_vocab != NULL)
+		cli_usage_die("--vocab is for GloVe's records on stdin; -d DB "
+		    "reads the database's own words");
 	if (opt_db == NULL && (opt_min_count_set || opt_winweight != NULL))
 		cli_usage_die("--min-count and --window-weighting need -d DB; "
 		    "a stream on stdin comes counted (firth-cooc --export "

@@ -109,3 +109,21 @@ sat sat 2.25" ]
 	[ "$(wc -l < a.txt)" -gt 100 ]
 	cmp a.txt b.txt
 }
+
+@test "firth-glove, firth-shuffle and firth-svd take GloVe's records with --vocab, and firth streams as before" {
+	firth-cat --vocab vocab.txt -f firth c.bin > c.fs
+	firth-shuffle --seed 3 --vocab vocab.txt c.bin > a.fs
+	firth-shuffle --seed 3 c.fs > b.fs
+	cmp a.fs b.fs
+	firth-shuffle --seed 3 --vocab vocab.txt c.fs > d.fs
+	cmp a.fs d.fs
+	firth-glove -q --seed 1 -T 1 --iter 2 --vector-size 4 --vocab vocab.txt < c.bin > g1.fs
+	firth-glove -q --seed 1 -T 1 --iter 2 --vector-size 4 < c.fs > g2.fs
+	cmp g1.fs g2.fs
+	firth-svd -q --dim 2 --vocab vocab.txt < c.bin > s1.fs
+	firth-svd -q --dim 2 < c.fs > s2.fs
+	cmp s1.fs s2.fs
+	run --separate-stderr firth-svd -d x.db --vocab vocab.txt
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-svd: --vocab is for GloVe's records on stdin; -d DB reads the database's own words" ]
+}
