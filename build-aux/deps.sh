@@ -27,6 +27,8 @@ need '"$PKG_CONFIG" --exists nettle' nettle-dev
 if [ "${1:-}" = --check ]; then
 	need 'command -v bats' bats
 	need 'command -v mandoc' mandoc
+	need 'command -v groff' groff-base
+	need 'command -v perl' perl-base
 	need 'command -v gzip' gzip
 	need 'command -v sqlite3' sqlite3
 	need 'command -v parallel' parallel
