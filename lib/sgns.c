@@ -1,8 +1,8 @@
 /*
  * sgns.c - the word2vec model: objectives, gradients and SGD steps for
- * skip-gram and CBOW with negative sampling or the full softmax, the
- * alias table of negatives, subsampling, and a private random number
- * generator.  See sgns.h for the legend of names and shapes.
+ * skip-gram and CBOW with negative sampling, hierarchical softmax or
+ * the full softmax, the alias table of negatives, subsampling, and a
+ * private random number generator.  See sgns.h for the legend of names and shapes.
  *
  * Every fast kernel has a plain twin (*_ref) computing the same step with
  * straightforward loops; tests/c/test_sgns.c checks that they agree.  The
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "huffman.h"
 
 size_t
 sgns_stride(uint32_t d)
@@ -253,6 +254,30 @@ sgns_softmax_loss(const float *h, const float *out, size_t s, uint32_t d,
 	return L;
 }
 
+double
+sgns_hs_loss(const float *h, const float *node, size_t s, uint32_t d,
+    const uint32_t *point, const uint8_t *code, int L, double *gh,
+    double *gnode)
+{
+	double loss = 0;
+
+	for (int j = 0; j < L; j++) {
+		const float *x = node + (size_t)point[j] * s;
+		double z = dotd(h, x, d), dz;
+
+		/* Code 0 is the branch of label 1: p = sig(z); code 1, sig(-z). */
+		loss += nlogsig(code[j] ? -z : z);
+		dz = 1 / (1 + exp(-z)) - (1 - code[j]);	/* dL/dz */
+		for (uint32_t k = 0; k < d; k++) {
+			if (gh != NULL)
+				gh[k] += dz * x[k];
+			if (gnode != NULL)
+				gnode[(size_t)point[j] * s + k] += dz * h[k];
+		}
+	}
+	return loss;
+}
+
 /* ---- fast kernels ---- */
 
 /*
@@ -446,6 +471,34 @@ sgns_cbow_step(float *restrict in, float *restrict out, size_t s,
 		axpy_fast(in + (size_t)c[i] * s, 1, e, s);
 }
 
+void
+sgns_hs_step(float *restrict in, float *restrict node, size_t s,
+    const uint32_t *c, int B, const uint32_t *point, const uint8_t *code,
+    int L, float alpha, float *restrict work)
+{
+	float *restrict h = work, *restrict e = work + s;
+
+	if (B == 1)
+		memcpy(h, in + (size_t)c[0] * s, s * sizeof(float));
+	else {
+		memset(h, 0, s * sizeof(float));
+		for (int i = 0; i < B; i++)
+			axpy_fast(h, 1, in + (size_t)c[i] * s, s);
+		for (size_t k = 0; k < s; k++)
+			h[k] /= B;
+	}
+	memset(e, 0, s * sizeof(float));
+	for (int j = 0; j < L; j++) {
+		float *x = node + (size_t)point[j] * s;
+		float g = alpha * ((1 - code[j]) - sgns_sigmoid(dot_fast(h, x,
+		    s)));
+		axpy_fast(e, g, x, s);
+		axpy_fast(x, g, h, s);
+	}
+	for (int i = 0; i < B; i++)
+		axpy_fast(in + (size_t)c[i] * s, 1, e, s);
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
@@ -501,6 +554,35 @@ sgns_cbow_step_ref(float *in, float *out, size_t s, const uint32_t *c,
 		for (size_t k = 0; k < s; k++) {
 			e[k] += g * out[t[j] * s + k];
 			out[t[j] * s + k] += g * h[k];
+		}
+	}
+	for (int i = 0; i < B; i++)
+		for (size_t k = 0; k < s; k++)
+			in[c[i] * s + k] += e[k];
+}
+
+void
+sgns_hs_step_ref(float *in, float *node, size_t s, const uint32_t *c, int B,
+    const uint32_t *point, const uint8_t *code, int L, float alpha,
+    float *work)
+{
+	float *h = work, *e = work + s;
+
+	for (size_t k = 0; k < s; k++) {
+		h[k] = 0;
+		for (int i = 0; i < B; i++)
+			h[k] += in[c[i] * s + k];
+		h[k] /= B;
+		e[k] = 0;
+	}
+	for (int j = 0; j < L; j++) {
+		float z = 0, g;
+		for (size_t k = 0; k < s; k++)
+			z += h[k] * node[point[j] * s + k];
+		g = alpha * ((1 - code[j]) - sgns_sigmoid(z));
+		for (size_t k = 0; k < s; k++) {
+			e[k] += g * node[point[j] * s + k];
+			node[point[j] * s + k] += g * h[k];
 		}
 	}
 	for (int i = 0; i < B; i++)
@@ -589,10 +671,18 @@ draw_ahead(const struct sgns_conf *cf, const float *out, struct sgns_work *w,
 }
 
 /*
+ * Redraws of a negative equal to the centre before giving up on the
+ * table: a word holding nearly all the weight (a count near INT64_MAX)
+ * would otherwise make the loop spin for ever.
+ */
+#define REDRAWS 16
+
+/*
  * Targets of one update: t[0] = centre, t[1..K] the negatives drawn
- * ahead, any equal to the centre drawn again.  Negatives are drawn one
- * update ahead and their rows prefetched, so the random rows arrive while
- * this update runs.
+ * ahead, any equal to the centre drawn again, at most REDRAWS times, then
+ * uniformly among the other n - 1 words (K > 0 only when n > 1).
+ * Negatives are drawn one update ahead and their rows prefetched, so the
+ * random rows arrive while this update runs.
  */
 static uint32_t *
 take_targets(const struct sgns_conf *cf, const float *out,
@@ -605,11 +695,28 @@ take_targets(const struct sgns_conf *cf, const float *out,
 	w->cur ^= 1;
 	t = w->tgt[w->cur];
 	t[0] = centre;
-	for (int k = 1; k <= K; k++)
-		while (t[k] == centre)
+	for (int k = 1; k <= K; k++) {
+		for (int tries = 0; t[k] == centre && tries < REDRAWS; tries++)
 			t[k] = sgns_alias_draw(cf->neg, sgns_rng_next(r));
+		if (t[k] == centre) {
+			t[k] = sgns_rng_below(r, cf->n - 1);
+			t[k] += t[k] >= centre;
+		}
+	}
 	draw_ahead(cf, out, w, r, K);
 	return t;
+}
+
+/* The hierarchical-softmax step of contexts c[0..B-1] for the centre. */
+static inline void
+hs_update(const struct sgns_conf *cf, float *in, struct sgns_work *w,
+    const uint32_t *c, int B, uint32_t centre, float alpha)
+{
+	const struct huffman *tr = cf->tree;
+	uint32_t o = tr->off[centre];
+
+	sgns_hs_step(in, cf->node, cf->s, c, B, tr->point + o, tr->code + o,
+	    huffman_len(tr, centre), alpha, w->buf);
 }
 
 void
@@ -617,8 +724,11 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
     struct sgns_work *w, struct sgns_rng *r, const uint32_t *sent, int len,
     float alpha)
 {
-	/* Negatives need a word other than the centre to exist. */
-	int K = cf->n > 1 ? cf->negative : 0;
+	/*
+	 * Negatives need a word other than the centre to exist; with one
+	 * word the step keeps only its positive target, as before.
+	 */
+	int ns = cf->negative > 0, K = cf->n > 1 ? cf->negative : 0;
 
 	for (int pos = 0; pos < len; pos++) {
 		/* Dynamic window: b uniform in 1..window. */
@@ -642,15 +752,31 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
 					    cf->n, w->ctx + i, 1, centre, alpha,
 					    w->buf);
 		} else if (cf->cbow) {
-			t = take_targets(cf, out, w, r, centre, K);
-			sgns_cbow_step(in, out, cf->s, w->ctx, B, t, K, alpha,
-			    w->buf);
+			/* As word2vec: both objectives from one window. */
+			if (cf->hs)
+				hs_update(cf, in, w, w->ctx, B, centre, alpha);
+			if (ns) {
+				t = take_targets(cf, out, w, r, centre, K);
+				sgns_cbow_step(in, out, cf->s, w->ctx, B, t, K,
+				    alpha, w->buf);
+			}
 		} else if (cf->share) {
-			t = take_targets(cf, out, w, r, centre, K);
-			sgns_sg_step(in, out, cf->s, w->ctx, B, t, K, alpha,
-			    w->buf);
+			if (cf->hs)
+				for (int i = 0; i < B; i++)
+					hs_update(cf, in, w, w->ctx + i, 1,
+					    centre, alpha);
+			if (ns) {
+				t = take_targets(cf, out, w, r, centre, K);
+				sgns_sg_step(in, out, cf->s, w->ctx, B, t, K,
+				    alpha, w->buf);
+			}
 		} else
 			for (int i = 0; i < B; i++) {
+				if (cf->hs)
+					hs_update(cf, in, w, w->ctx + i, 1,
+					    centre, alpha);
+				if (!ns)
+					continue;
 				t = take_targets(cf, out, w, r, centre, K);
 				sgns_sg_step(in, out, cf->s, w->ctx + i, 1, t, K,
 				    alpha, w->buf);

@@ -1,6 +1,7 @@
 /*
  * sgns.c - firth-sgns: word2vec, skip-gram and CBOW with negative
- * sampling (or the full softmax for small vocabularies).
+ * sampling, hierarchical softmax, or both (or the full softmax for small
+ * vocabularies).
  *
  * Reads token text once (files or stdin, plain or gzip) and spools it to
  * $TMPDIR as word ids in independently deflated blocks, so the vocabulary
@@ -30,6 +31,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "huffman.h"
 #include "sgns.h"
 #include "tokin.h"
 #include "vecio.h"
@@ -45,7 +47,7 @@
 /* Options (word2vec's defaults). */
 static const char *opt_db, *opt_out, *opt_ckpt, *opt_resume;
 static int opt_size = 100, opt_window = 5, opt_negative = 5, opt_iter = 5;
-static int opt_cbow, opt_softmax, opt_share, opt_threads;
+static int opt_cbow, opt_softmax, opt_share, opt_threads, opt_hs;
 static int opt_format = VEC_FIRTH, opt_output, opt_formula, opt_every = 1;
 static int opt_stop_after;
 static int64_t opt_min_count = 5;
@@ -91,6 +93,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: firth-sgns [-qv] [-d DB] [-o FILE] [--size N] [--window N] "
 	    "[--negative N]\n"
+	    "                  [--hs] "
 	    "                  [--sample T] [--iter N] [--min-count N] "
 	    "[--alpha A] [--cbow 0|1]\n"
 	    "                  [--threads N] [--seed N] [--format F] "
@@ -111,6 +114,8 @@ usage(FILE *f)
 	    "CBOW)\n"
 	    "      --cbow 0|1         CBOW instead of skip-gram (0)\n"
 	    "      --softmax          full softmax instead of negatives\n"
+	    "      --hs               hierarchical softmax (with --negative 0: "
+	    "alone)\n"
 	    "      --share-negatives 0|1  skip-gram: one draw per window (0)\n"
 	    "      --threads N        threads (online CPUs)\n"
 	    "      --seed N           random seed (1)\n"
@@ -345,6 +350,13 @@ model_init(struct train *tr)
 		cli_die("out of memory for %zu x %zu vectors", n, s);
 	memset(tr->in, 0, n * s * sizeof(float));
 	memset(tr->out, 0, n * s * sizeof(float));
+	/* Tree nodes start at zero like out (word2vec's syn1). */
+	if (tr->cf.hs) {
+		if (posix_memalign((void **)&tr->cf.node, 64,
+		    (n > 1 ? n - 1 : 1) * s * sizeof(float)) != 0)
+			cli_die("out of memory for %zu x %zu tree nodes", n, s);
+		memset(tr->cf.node, 0, (n > 1 ? n - 1 : 1) * s * sizeof(float));
+	}
 	sgns_rng_seed(&r, opt_seed, UINT64_MAX);
 	for (size_t w = 0; w < n; w++)
 		for (uint32_t k = 0; k < tr->cf.d; k++)
@@ -738,8 +750,11 @@ run(char **files, int nfiles)
 	tr.cf.cbow = opt_cbow;
 	tr.cf.softmax = opt_softmax;
 	tr.cf.share = opt_share;
-	if (!opt_softmax)
+	tr.cf.hs = opt_hs;
+	if (!opt_softmax && opt_negative > 0)
 		tr.cf.neg = sgns_alias_new(tr.counts, tr.cf.n, 0.75);
+	if (opt_hs)
+		tr.cf.tree = huffman_new(tr.counts, tr.cf.n);
 	tr.keep = xreallocarray(NULL, tr.cf.n, sizeof(double));
 	for (uint32_t r = 0; r < tr.cf.n; r++)
 		tr.keep[r] = sgns_keep_prob(opt_formula, opt_sample,
@@ -752,6 +767,8 @@ run(char **files, int nfiles)
 
 	spool_free(tr.sp);
 	sgns_alias_free((struct sgns_alias *)tr.cf.neg);
+	huffman_free((struct huffman *)tr.cf.tree);
+	free(tr.cf.node);
 	for (uint32_t r = 0; r < tr.cf.n; r++)
 		free(tr.words[r]);
 	free(tr.words);
@@ -768,7 +785,7 @@ main(int argc, char **argv)
 	enum { O_SIZE = 256, O_WINDOW, O_NEG, O_SAMPLE, O_FORMULA, O_ITER,
 	    O_MINC, O_MAXV, O_ALPHA, O_CBOW, O_SOFTMAX, O_SHARE, O_THREADS,
 	    O_SEED, O_FORMAT, O_OUTPUT, O_CKPT, O_EVERY, O_STOP, O_RESUME,
-	    O_VERSION };
+	    O_VERSION, O_HS };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
@@ -783,6 +800,7 @@ main(int argc, char **argv)
 		{ "alpha", required_argument, NULL, O_ALPHA },
 		{ "cbow", required_argument, NULL, O_CBOW },
 		{ "softmax", no_argument, NULL, O_SOFTMAX },
+		{ "hs", no_argument, NULL, O_HS },
 		{ "share-negatives", required_argument, NULL, O_SHARE },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -810,7 +828,7 @@ main(int argc, char **argv)
 			    "--size"); break;
 		case O_WINDOW: opt_window = cli_parse_int(optarg, 1,
 			    SGNS_MAXWIN, "--window"); break;
-		case O_NEG: opt_negative = cli_parse_int(optarg, 1,
+		case O_NEG: opt_negative = cli_parse_int(optarg, 0,
 			    SGNS_MAXNEG, "--negative"); break;
 		case O_SAMPLE: opt_sample = cli_parse_double(optarg, 0, 1,
 			    "--sample"); break;
@@ -834,6 +852,7 @@ main(int argc, char **argv)
 		case O_CBOW: opt_cbow = cli_parse_int(optarg, 0, 1, "--cbow");
 			break;
 		case O_SOFTMAX: opt_softmax = 1; break;
+		case O_HS: opt_hs = 1; break;
 		case O_SHARE: opt_share = cli_parse_int(optarg, 0, 1,
 			    "--share-negatives"); break;
 		case O_THREADS: opt_threads = cli_parse_int(optarg, 1, 1024,
@@ -875,6 +894,16 @@ main(int argc, char **argv)
 	if (opt_stop_after > 0 && opt_ckpt == NULL)
 		cli_usage_die("--stop-after needs --checkpoint FILE to "
 		    "continue from");
+	if (opt_hs && opt_softmax)
+		cli_usage_die("--hs and --softmax are two objectives for the "
+		    "same job; choose one");
+	if (opt_negative == 0 && !opt_hs && !opt_softmax)
+		cli_usage_die("--negative 0 leaves nothing to train; add --hs "
+		    "or give --negative N > 0");
+	/* The checkpoint layout has no place for the tree's rows yet. */
+	if (opt_hs && (opt_ckpt != NULL || opt_resume != NULL))
+		cli_usage_die("--hs does not work with --checkpoint or "
+		    "--resume yet; train in one run");
 	if (opt_format == VEC_AUTO)
 		cli_usage_die("--format: give the format to write");
 	run(argv + optind, argc - optind);
