@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "huffman.h"
+#include "subword.h"
 
 size_t
 sgns_stride(uint32_t d)
@@ -639,6 +640,10 @@ sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf)
 	w->cur = w->primed = 0;
 	w->buf = xcalloc(rows * cf->s + (cf->softmax ? cf->n + 2 * cf->s : 0),
 	    sizeof(float));
+	w->rows = NULL;
+	if (cf->sub != NULL)
+		w->rows = xreallocarray(NULL, 2 * (size_t)cf->window *
+		    cf->sub->maxrows, sizeof(uint32_t));
 }
 
 void
@@ -646,6 +651,7 @@ sgns_work_free(struct sgns_work *w)
 {
 	free(w->ctx);
 	free(w->buf);
+	free(w->rows);
 }
 
 /* Ask for the rows of targets t[0..K] to be in cache soon. */
@@ -719,6 +725,18 @@ hs_update(const struct sgns_conf *cf, float *in, struct sgns_work *w,
 	    huffman_len(tr, centre), alpha, w->buf);
 }
 
+/* The input rows of word c: itself, or itself and its n-grams. */
+static inline const uint32_t *
+input_rows(const struct sgns_conf *cf, const uint32_t *c, int *R)
+{
+	if (cf->sub == NULL) {
+		*R = 1;
+		return c;
+	}
+	*R = (int)(cf->sub->off[*c + 1] - cf->sub->off[*c]);
+	return cf->sub->rows + cf->sub->off[*c];
+}
+
 void
 sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
     struct sgns_work *w, struct sgns_rng *r, const uint32_t *sent, int len,
@@ -752,15 +770,30 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
 					    cf->n, w->ctx + i, 1, centre, alpha,
 					    w->buf);
 		} else if (cf->cbow) {
+			const uint32_t *c = w->ctx;
+			int R;
+			/* Subwords: h is the mean of all the window's rows. */
+			if (cf->sub != NULL) {
+				int nr = 0;
+				for (int i = 0; i < B; i++) {
+					const uint32_t *ri = input_rows(cf,
+					    w->ctx + i, &R);
+					memcpy(w->rows + nr, ri, R *
+					    sizeof(uint32_t));
+					nr += R;
+				}
+				c = w->rows;
+				B = nr;
+			}
 			/* As word2vec: both objectives from one window. */
 			if (cf->hs)
-				hs_update(cf, in, w, w->ctx, B, centre, alpha);
+				hs_update(cf, in, w, c, B, centre, alpha);
 			if (ns) {
 				t = take_targets(cf, out, w, r, centre, K);
-				sgns_cbow_step(in, out, cf->s, w->ctx, B, t, K,
+				sgns_cbow_step(in, out, cf->s, c, B, t, K,
 				    alpha, w->buf);
 			}
-		} else if (cf->share) {
+		} else if (cf->share && cf->sub == NULL) {
 			if (cf->hs)
 				for (int i = 0; i < B; i++)
 					hs_update(cf, in, w, w->ctx + i, 1,
@@ -772,14 +805,25 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
 			}
 		} else
 			for (int i = 0; i < B; i++) {
+				int R;
+				const uint32_t *c = input_rows(cf, w->ctx + i,
+				    &R);
 				if (cf->hs)
-					hs_update(cf, in, w, w->ctx + i, 1,
-					    centre, alpha);
+					hs_update(cf, in, w, c, R, centre,
+					    alpha);
 				if (!ns)
 					continue;
 				t = take_targets(cf, out, w, r, centre, K);
-				sgns_sg_step(in, out, cf->s, w->ctx + i, 1, t, K,
-				    alpha, w->buf);
+				/*
+				 * A subword input is the mean of R rows: the
+				 * CBOW step with the word's rows as context.
+				 */
+				if (R == 1)
+					sgns_sg_step(in, out, cf->s, c, 1, t, K,
+					    alpha, w->buf);
+				else
+					sgns_cbow_step(in, out, cf->s, c, R, t,
+					    K, alpha, w->buf);
 			}
 	}
 }

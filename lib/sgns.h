@@ -164,6 +164,7 @@ void sgns_hs_step_ref(float *in, float *node, size_t s, const uint32_t *c,
 
 /* ---- training on one sentence ---- */
 struct huffman;
+struct subword_table;
 struct sgns_conf {
 	uint32_t n, d;
 	size_t s;
@@ -173,6 +174,11 @@ struct sgns_conf {
 	int hs;
 	const struct huffman *tree;
 	float *node;		/* [n-1][s] */
+	/*
+	 * Subword vectors (subword.h): an input word is the mean of its
+	 * table rows, in [n + buckets][s]; NULL: one row per word.
+	 */
+	const struct subword_table *sub;
 };
 /* Scratch for one thread. */
 struct sgns_work {
@@ -181,6 +187,7 @@ struct sgns_work {
 	int cur;		/* tgt[cur] is this update's */
 	int primed;		/* tgt[cur ^ 1] holds negatives drawn ahead */
 	float *buf;		/* [max(2 window, 2) s + n (softmax)] */
+	uint32_t *rows;		/* subwords: [2 window maxrows] CBOW rows */
 };
 void sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf);
 void sgns_work_free(struct sgns_work *w);

@@ -25,6 +25,7 @@
 #include "stream.h"
 #include "pca.h"
 #include "simil.h"
+#include "subword.h"
 #include "vecio.h"
 
 enum { OUT_TABLE, OUT_TSV, OUT_JSON };
@@ -38,6 +39,40 @@ static int64_t opt_restrict = -1;
 static double opt_eps = 0.001;
 static uint32_t opt_k = 10;
 
+/*
+ * Subword models (firth-sgns --save-model): --model M gives the vectors;
+ * with --oov subword the words of the test files that M lacks get n-gram
+ * vectors too.  The code lives in lib/subword.c.
+ */
+static const char *opt_model;
+static int opt_oov;
+static char **eval_files;
+static int eval_nfiles;
+
+static int
+cmd_vectors(char **files, int nfiles)
+{
+	struct subword_model *m;
+
+	if (opt_model == NULL)
+		cli_usage_die("vectors needs --model FILE (firth-sgns "
+		    "--subword --save-model FILE)");
+	m = subword_model_load(opt_model);
+	if (nfiles == 0)
+		subword_print_vectors(m, stdin, "stdin", stdout);
+	for (int i = 0; i < nfiles; i++) {
+		FILE *f = strcmp(files[i], "-") == 0 ? stdin :
+		    fopen(files[i], "rb");
+		if (f == NULL)
+			cli_die("cannot open %s: %s", files[i], strerror(errno));
+		subword_print_vectors(m, f, files[i], stdout);
+		if (f != stdin)
+			fclose(f);
+	}
+	subword_model_free(m);
+	return EXIT_OK;
+}
+
 static void
 usage(FILE *f)
 {
@@ -47,6 +82,7 @@ usage(FILE *f)
 	    "       firth-eval [options] neighbours [WORD...]\n"
 	    "       firth-eval [options] plot [WORD...]\n"
 	    "       firth-eval [options] convert -f FORMAT\n"
+	    "       firth-eval --model MODEL vectors [FILE...]\n"
 	    "Evaluate word vectors (read from -v FILE or stdin, any format).\n"
 	    "  -v, --vectors FILE      the vectors (default stdin)\n"
 	    "  -F, --input-format FMT  auto (default), firth, glove, word2vec,"
@@ -66,6 +102,9 @@ usage(FILE *f)
 	    "  -l, --level N           convert: zlib level for firth output\n"
 	    "  -t, --tsv               tab-separated output\n"
 	    "  -j, --json              JSON output\n"
+	    "      --model FILE        vectors from a firth-sgns subword model\n"
+	    "      --oov skip|subword  with --model: score unknown test words "
+	    "by n-grams\n"
 	    "  -q, --quiet, --verbose, -h, --help, --version\n");
 }
 
@@ -137,6 +176,13 @@ vectors_load(void)
 	FILE *f = stdin;
 	double t0 = cli_now();
 
+	if (opt_model != NULL) {
+		struct subword_model *m = subword_model_load(opt_model);
+		vs = subword_vecset(m, eval_files, opt_oov ? eval_nfiles : 0,
+		    opt_fold > 0);
+		subword_model_free(m);
+		return vs;
+	}
 	if (opt_vectors != NULL && strcmp(opt_vectors, "-") != 0) {
 		if ((f = fopen(opt_vectors, "rb")) == NULL)
 			cli_die("cannot open %s: %s", opt_vectors,
@@ -855,6 +901,8 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "model", required_argument, NULL, 'M' },
+		{ "oov", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd;
@@ -908,6 +956,14 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
 			return EXIT_OK;
 		case 'V': cli_version();
+		case 'M': opt_model = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "skip") != 0 &&
+			    strcmp(optarg, "subword") != 0)
+				cli_usage_die("--oov: '%s' is not skip or "
+				    "subword", optarg);
+			opt_oov = strcmp(optarg, "subword") == 0;
+			break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -919,7 +975,13 @@ main(int argc, char **argv)
 	cmd = argv[optind++];
 	argv += optind;
 	argc -= optind;
-	if (strcmp(cmd, "analogy") == 0)
+	if (opt_oov && opt_model == NULL)
+		cli_usage_die("--oov subword needs --model FILE");
+	eval_files = argv;
+	eval_nfiles = argc;
+	if (strcmp(cmd, "vectors") == 0)
+		c = cmd_vectors(argv, argc);
+	else if (strcmp(cmd, "analogy") == 0)
 		c = cmd_analogy(argv, argc);
 	else if (strcmp(cmd, "similarity") == 0)
 		c = cmd_similarity(argv, argc);
