@@ -56,19 +56,23 @@ score() {
 	fi
 }
 
-/usr/bin/time -f '%e %M' -o "$tmp/t.firth" firth-sgns -q --hs --negative 0 \
+/usr/bin/time -f '%e %M %U %S' -o "$tmp/t.firth" firth-sgns -q --hs --negative 0 \
     --cbow "$cbow" --size 100 --window 5 --sample 1e-4 --min-count 5 \
     --iter "$iter" --threads "$threads" --format word2vec-binary \
     -o "$tmp/firth.bin" "$tmp/train.tok"
-/usr/bin/time -f '%e %M' -o "$tmp/t.w2v" "$w2v" -train "$tmp/train.tok" \
+/usr/bin/time -f '%e %M %U %S' -o "$tmp/t.w2v" "$w2v" -train "$tmp/train.tok" \
     -output "$tmp/w2v.bin" -cbow "$cbow" -size 100 -window 5 -sample 1e-4 \
     -hs 1 -negative 0 -min-count 5 -iter "$iter" -threads "$threads" \
     -binary 1 > "$tmp/w2v.log" 2>&1
-read -r fw fk < "$tmp/t.firth"
-read -r ww wk < "$tmp/t.w2v"
-say "firth-sgns --hs wall seconds = $fw, peak memory KB = $fk"
-say "word2vec -hs 1 wall seconds = $ww, peak memory KB = $wk"
-say "time ratio firth/word2vec = $(awk -v a="$fw" -v b="$ww" 'BEGIN { printf "%.2f", a / b }')"
+# CPU seconds (user + system) as well as wall: on a shared machine the
+# wall time of two runs made one after the other sees different loads.
+read -r fw fk fu fs < "$tmp/t.firth"
+read -r ww wk wu ws < "$tmp/t.w2v"
+fc=$(awk -v a="$fu" -v b="$fs" 'BEGIN { print a + b }')
+wc=$(awk -v a="$wu" -v b="$ws" 'BEGIN { print a + b }')
+say "firth-sgns --hs wall seconds = $fw, CPU seconds = $fc, peak memory KB = $fk"
+say "word2vec -hs 1 wall seconds = $ww, CPU seconds = $wc, peak memory KB = $wk"
+say "time ratio firth/word2vec = $(awk -v a="$fw" -v b="$ww" 'BEGIN { printf "%.2f", a / b }') wall, $(awk -v a="$fc" -v b="$wc" 'BEGIN { printf "%.2f", a / b }') CPU"
 score firth "$tmp/firth.bin"
 score word2vec "$tmp/w2v.bin"
 say "uptime after = $(uptime)"
