@@ -62,6 +62,10 @@ subword_table_new(const struct subword *sw, char *const *words, uint32_t n)
 	struct subword_table *t = xcalloc(1, sizeof(*t));
 	size_t total = 0, cap = 0;
 
+	/* Row ids are 32-bit: word rows, then bucket rows. */
+	if ((uint64_t)n + sw->buckets > UINT32_MAX)
+		cli_die("%u words and %u buckets exceed 2^32 rows; lower "
+		    "--buckets", n, sw->buckets);
 	t->off = xreallocarray(NULL, (size_t)n + 1, sizeof(uint32_t));
 	for (uint32_t w = 0; w < n; w++) {
 		size_t len = strlen(words[w]), R;
