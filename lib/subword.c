@@ -463,3 +463,24 @@ subword_print_vectors(const struct subword_model *m, FILE *in,
 	free(line);
 	free(v);
 }
+
+void
+subword_vectors_files(const char *model, char *const *files, int nfiles,
+    FILE *out)
+{
+	struct subword_model *m = subword_model_load(model);
+
+	if (nfiles == 0)
+		subword_print_vectors(m, stdin, "stdin", out);
+	for (int i = 0; i < nfiles; i++) {
+		FILE *f = strcmp(files[i], "-") == 0 ? stdin :
+		    fopen(files[i], "rb");
+		if (f == NULL)
+			cli_die("cannot open %s: %s", files[i], strerror(errno));
+		subword_print_vectors(m, f, files[i], out);
+		if (f != stdin && fclose(f) != 0)
+			cli_die("error closing %s: %s", files[i],
+			    strerror(errno));
+	}
+	subword_model_free(m);
+}

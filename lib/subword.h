@@ -102,5 +102,8 @@ struct vecset *subword_vecset(const struct subword_model *m,
 /* One word a line from in: "word v1 .. vd" lines (GloVe text) to out. */
 void subword_print_vectors(const struct subword_model *m, FILE *in,
     const char *name, FILE *out);
+/* firth-eval vectors: load model, then the words of files (none: stdin). */
+void subword_vectors_files(const char *model, char *const *files,
+    int nfiles, FILE *out);
 
 #endif

@@ -52,24 +52,10 @@ static int eval_nfiles;
 static int
 cmd_vectors(char **files, int nfiles)
 {
-	struct subword_model *m;
-
 	if (opt_model == NULL)
 		cli_usage_die("vectors needs --model FILE (firth-sgns "
 		    "--subword --save-model FILE)");
-	m = subword_model_load(opt_model);
-	if (nfiles == 0)
-		subword_print_vectors(m, stdin, "stdin", stdout);
-	for (int i = 0; i < nfiles; i++) {
-		FILE *f = strcmp(files[i], "-") == 0 ? stdin :
-		    fopen(files[i], "rb");
-		if (f == NULL)
-			cli_die("cannot open %s: %s", files[i], strerror(errno));
-		subword_print_vectors(m, f, files[i], stdout);
-		if (f != stdin)
-			fclose(f);
-	}
-	subword_model_free(m);
+	subword_vectors_files(opt_model, files, nfiles, stdout);
 	return EXIT_OK;
 }
 
