@@ -1,8 +1,8 @@
 /*
  * sgns.c - the word2vec model: objectives, gradients and SGD steps for
- * skip-gram and CBOW with negative sampling or the full softmax, the
- * alias table of negatives, subsampling, and a private random number
- * generator.  See sgns.h for the legend of names and shapes.
+ * skip-gram and CBOW with negative sampling, hierarchical softmax or
+ * the full softmax, the alias table of negatives, subsampling, and a
+ * private random number generator.  See sgns.h for the legend of names and shapes.
  *
  * Every fast kernel has a plain twin (*_ref) computing the same step with
  * straightforward loops; tests/c/test_sgns.c checks that they agree.  The
@@ -18,7 +18,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "huffman.h"
 #include "rng.h"
+#include "subword.h"
 
 size_t
 sgns_stride(uint32_t d)
@@ -246,6 +248,30 @@ sgns_softmax_loss(const float *h, const float *out, size_t s, uint32_t d,
 	return L;
 }
 
+double
+sgns_hs_loss(const float *h, const float *node, size_t s, uint32_t d,
+    const uint32_t *point, const uint8_t *code, int L, double *gh,
+    double *gnode)
+{
+	double loss = 0;
+
+	for (int j = 0; j < L; j++) {
+		const float *x = node + (size_t)point[j] * s;
+		double z = dotd(h, x, d), dz;
+
+		/* Code 0 is the branch of label 1: p = sig(z); code 1, sig(-z). */
+		loss += nlogsig(code[j] ? -z : z);
+		dz = 1 / (1 + exp(-z)) - (1 - code[j]);	/* dL/dz */
+		for (uint32_t k = 0; k < d; k++) {
+			if (gh != NULL)
+				gh[k] += dz * x[k];
+			if (gnode != NULL)
+				gnode[(size_t)point[j] * s + k] += dz * h[k];
+		}
+	}
+	return loss;
+}
+
 /* ---- fast kernels ---- */
 
 /*
@@ -439,6 +465,34 @@ sgns_cbow_step(float *restrict in, float *restrict out, size_t s,
 		axpy_fast(in + (size_t)c[i] * s, 1, e, s);
 }
 
+void
+sgns_hs_step(float *restrict in, float *restrict node, size_t s,
+    const uint32_t *c, int B, const uint32_t *point, const uint8_t *code,
+    int L, float alpha, float *restrict work)
+{
+	float *restrict h = work, *restrict e = work + s;
+
+	if (B == 1)
+		memcpy(h, in + (size_t)c[0] * s, s * sizeof(float));
+	else {
+		memset(h, 0, s * sizeof(float));
+		for (int i = 0; i < B; i++)
+			axpy_fast(h, 1, in + (size_t)c[i] * s, s);
+		for (size_t k = 0; k < s; k++)
+			h[k] /= B;
+	}
+	memset(e, 0, s * sizeof(float));
+	for (int j = 0; j < L; j++) {
+		float *x = node + (size_t)point[j] * s;
+		float g = alpha * ((1 - code[j]) - sgns_sigmoid(dot_fast(h, x,
+		    s)));
+		axpy_fast(e, g, x, s);
+		axpy_fast(x, g, h, s);
+	}
+	for (int i = 0; i < B; i++)
+		axpy_fast(in + (size_t)c[i] * s, 1, e, s);
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
@@ -502,6 +556,35 @@ sgns_cbow_step_ref(float *in, float *out, size_t s, const uint32_t *c,
 }
 
 void
+sgns_hs_step_ref(float *in, float *node, size_t s, const uint32_t *c, int B,
+    const uint32_t *point, const uint8_t *code, int L, float alpha,
+    float *work)
+{
+	float *h = work, *e = work + s;
+
+	for (size_t k = 0; k < s; k++) {
+		h[k] = 0;
+		for (int i = 0; i < B; i++)
+			h[k] += in[c[i] * s + k];
+		h[k] /= B;
+		e[k] = 0;
+	}
+	for (int j = 0; j < L; j++) {
+		float z = 0, g;
+		for (size_t k = 0; k < s; k++)
+			z += h[k] * node[point[j] * s + k];
+		g = alpha * ((1 - code[j]) - sgns_sigmoid(z));
+		for (size_t k = 0; k < s; k++) {
+			e[k] += g * node[point[j] * s + k];
+			node[point[j] * s + k] += g * h[k];
+		}
+	}
+	for (int i = 0; i < B; i++)
+		for (size_t k = 0; k < s; k++)
+			in[c[i] * s + k] += e[k];
+}
+
+void
 sgns_softmax_step(float *in, float *out, size_t s, uint32_t d, uint32_t n,
     const uint32_t *c, int B, uint32_t o, float alpha, float *work)
 {
@@ -550,6 +633,10 @@ sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf)
 	w->cur = w->primed = 0;
 	w->buf = xcalloc(rows * cf->s + (cf->softmax ? cf->n + 2 * cf->s : 0),
 	    sizeof(float));
+	w->rows = NULL;
+	if (cf->sub != NULL)
+		w->rows = xreallocarray(NULL, 2 * (size_t)cf->window *
+		    cf->sub->maxrows, sizeof(uint32_t));
 }
 
 void
@@ -557,6 +644,7 @@ sgns_work_free(struct sgns_work *w)
 {
 	free(w->ctx);
 	free(w->buf);
+	free(w->rows);
 }
 
 /* Ask for the rows of targets t[0..K] to be in cache soon. */
@@ -582,10 +670,18 @@ draw_ahead(const struct sgns_conf *cf, const float *out, struct sgns_work *w,
 }
 
 /*
+ * Redraws of a negative equal to the centre before giving up on the
+ * table: a word holding nearly all the weight (a count near INT64_MAX)
+ * would otherwise make the loop spin for ever.
+ */
+#define REDRAWS 16
+
+/*
  * Targets of one update: t[0] = centre, t[1..K] the negatives drawn
- * ahead, any equal to the centre drawn again.  Negatives are drawn one
- * update ahead and their rows prefetched, so the random rows arrive while
- * this update runs.
+ * ahead, any equal to the centre drawn again, at most REDRAWS times, then
+ * uniformly among the other n - 1 words (K > 0 only when n > 1).
+ * Negatives are drawn one update ahead and their rows prefetched, so the
+ * random rows arrive while this update runs.
  */
 static uint32_t *
 take_targets(const struct sgns_conf *cf, const float *out,
@@ -598,11 +694,40 @@ take_targets(const struct sgns_conf *cf, const float *out,
 	w->cur ^= 1;
 	t = w->tgt[w->cur];
 	t[0] = centre;
-	for (int k = 1; k <= K; k++)
-		while (t[k] == centre)
+	for (int k = 1; k <= K; k++) {
+		for (int tries = 0; t[k] == centre && tries < REDRAWS; tries++)
 			t[k] = sgns_alias_draw(cf->neg, sgns_rng_next(r));
+		if (t[k] == centre) {
+			t[k] = sgns_rng_below(r, cf->n - 1);
+			t[k] += t[k] >= centre;
+		}
+	}
 	draw_ahead(cf, out, w, r, K);
 	return t;
+}
+
+/* The hierarchical-softmax step of contexts c[0..B-1] for the centre. */
+static inline void
+hs_update(const struct sgns_conf *cf, float *in, struct sgns_work *w,
+    const uint32_t *c, int B, uint32_t centre, float alpha)
+{
+	const struct huffman *tr = cf->tree;
+	uint32_t o = tr->off[centre];
+
+	sgns_hs_step(in, cf->node, cf->s, c, B, tr->point + o, tr->code + o,
+	    huffman_len(tr, centre), alpha, w->buf);
+}
+
+/* The input rows of word c: itself, or itself and its n-grams. */
+static inline const uint32_t *
+input_rows(const struct sgns_conf *cf, const uint32_t *c, int *R)
+{
+	if (cf->sub == NULL) {
+		*R = 1;
+		return c;
+	}
+	*R = (int)(cf->sub->off[*c + 1] - cf->sub->off[*c]);
+	return cf->sub->rows + cf->sub->off[*c];
 }
 
 void
@@ -610,8 +735,11 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
     struct sgns_work *w, struct sgns_rng *r, const uint32_t *sent, int len,
     float alpha)
 {
-	/* Negatives need a word other than the centre to exist. */
-	int K = cf->n > 1 ? cf->negative : 0;
+	/*
+	 * Negatives need a word other than the centre to exist; with one
+	 * word the step keeps only its positive target, as before.
+	 */
+	int ns = cf->negative > 0, K = cf->n > 1 ? cf->negative : 0;
 
 	for (int pos = 0; pos < len; pos++) {
 		/* Dynamic window: b uniform in 1..window. */
@@ -635,18 +763,60 @@ sgns_sentence(const struct sgns_conf *cf, float *in, float *out,
 					    cf->n, w->ctx + i, 1, centre, alpha,
 					    w->buf);
 		} else if (cf->cbow) {
-			t = take_targets(cf, out, w, r, centre, K);
-			sgns_cbow_step(in, out, cf->s, w->ctx, B, t, K, alpha,
-			    w->buf);
-		} else if (cf->share) {
-			t = take_targets(cf, out, w, r, centre, K);
-			sgns_sg_step(in, out, cf->s, w->ctx, B, t, K, alpha,
-			    w->buf);
+			const uint32_t *c = w->ctx;
+			int R;
+			/* Subwords: h is the mean of all the window's rows. */
+			if (cf->sub != NULL) {
+				int nr = 0;
+				for (int i = 0; i < B; i++) {
+					const uint32_t *ri = input_rows(cf,
+					    w->ctx + i, &R);
+					memcpy(w->rows + nr, ri, R *
+					    sizeof(uint32_t));
+					nr += R;
+				}
+				c = w->rows;
+				B = nr;
+			}
+			/* As word2vec: both objectives from one window. */
+			if (cf->hs)
+				hs_update(cf, in, w, c, B, centre, alpha);
+			if (ns) {
+				t = take_targets(cf, out, w, r, centre, K);
+				sgns_cbow_step(in, out, cf->s, c, B, t, K,
+				    alpha, w->buf);
+			}
+		} else if (cf->share && cf->sub == NULL) {
+			if (cf->hs)
+				for (int i = 0; i < B; i++)
+					hs_update(cf, in, w, w->ctx + i, 1,
+					    centre, alpha);
+			if (ns) {
+				t = take_targets(cf, out, w, r, centre, K);
+				sgns_sg_step(in, out, cf->s, w->ctx, B, t, K,
+				    alpha, w->buf);
+			}
 		} else
 			for (int i = 0; i < B; i++) {
+				int R;
+				const uint32_t *c = input_rows(cf, w->ctx + i,
+				    &R);
+				if (cf->hs)
+					hs_update(cf, in, w, c, R, centre,
+					    alpha);
+				if (!ns)
+					continue;
 				t = take_targets(cf, out, w, r, centre, K);
-				sgns_sg_step(in, out, cf->s, w->ctx + i, 1, t, K,
-				    alpha, w->buf);
+				/*
+				 * A subword input is the mean of R rows: the
+				 * CBOW step with the word's rows as context.
+				 */
+				if (R == 1)
+					sgns_sg_step(in, out, cf->s, c, 1, t, K,
+					    alpha, w->buf);
+				else
+					sgns_cbow_step(in, out, cf->s, c, R, t,
+					    K, alpha, w->buf);
 			}
 	}
 }

@@ -11,6 +11,9 @@
  *           rows), so the fast kernels never need a tail loop
  *   in      [n][s] input vectors  v (word2vec's syn0)
  *   out     [n][s] output vectors u (word2vec's syn1neg)
+ *   node    [n-1][s] inner-node vectors of the Huffman tree (word2vec's
+ *           syn1), hierarchical softmax only
+ *   L       length of a word's path in the tree (huffman.h)
  *   B       context words of one centre word (at most 2 * window)
  *   K       negatives per update
  *
@@ -18,6 +21,8 @@
  * the context's input vectors in CBOW) and a word o to predict:
  *   negative sampling  L = -log sig(u_o.h) - sum_k log sig(-u_k.h)
  *   full softmax       L = -u_o.h + log sum_w exp(u_w.h)
+ *   hierarchical softmax  L = sum_j -log sig((1 - 2 c_j) x_j.h), x_j the
+ *                      node rows on o's path, c_j its branch codes
  *
  * Skip-gram follows word2vec: each context word's input vector predicts
  * the centre word, with its own K negatives (B = 1 per update).  As an
@@ -107,6 +112,13 @@ double sgns_ns_loss(const float *h, const float *out, size_t s, uint32_t d,
 /* Full softmax over all n output rows: the same contract, word o. */
 double sgns_softmax_loss(const float *h, const float *out, size_t s,
     uint32_t d, uint32_t n, uint32_t o, double *gh, double *gout);
+/*
+ * Hierarchical softmax along a path point[0..L-1] with codes code[]: the
+ * same contract; gnode (an [n-1][s] array) gets dL/dx for the path rows.
+ */
+double sgns_hs_loss(const float *h, const float *node, size_t s,
+    uint32_t d, const uint32_t *point, const uint8_t *code, int L,
+    double *gh, double *gnode);
 
 /* ---- SGD steps: fast kernels with plain reference twins ---- */
 /*
@@ -137,12 +149,36 @@ void sgns_softmax_step(float *in, float *out, size_t s, uint32_t d,
     uint32_t n, const uint32_t *c, int B, uint32_t o, float alpha,
     float *work);
 
+/*
+ * Hierarchical softmax: h = mean of the B context rows (B = 1: one
+ * skip-gram pair) predicts the word whose path is point[0..L-1], code[].
+ * As CBOW, each context row moves by the whole step of h.  work is
+ * [2][s] scratch.
+ */
+void sgns_hs_step(float *in, float *node, size_t s, const uint32_t *c,
+    int B, const uint32_t *point, const uint8_t *code, int L, float alpha,
+    float *work);
+void sgns_hs_step_ref(float *in, float *node, size_t s, const uint32_t *c,
+    int B, const uint32_t *point, const uint8_t *code, int L, float alpha,
+    float *work);
+
 /* ---- training on one sentence ---- */
+struct huffman;
+struct subword_table;
 struct sgns_conf {
 	uint32_t n, d;
 	size_t s;
 	int window, negative, cbow, softmax, share;
-	const struct sgns_alias *neg;
+	const struct sgns_alias *neg;	/* NULL when negative is 0 */
+	/* Hierarchical softmax (as well as negatives, or alone). */
+	int hs;
+	const struct huffman *tree;
+	float *node;		/* [n-1][s] */
+	/*
+	 * Subword vectors (subword.h): an input word is the mean of its
+	 * table rows, in [n + buckets][s]; NULL: one row per word.
+	 */
+	const struct subword_table *sub;
 };
 /* Scratch for one thread. */
 struct sgns_work {
@@ -151,6 +187,7 @@ struct sgns_work {
 	int cur;		/* tgt[cur] is this update's */
 	int primed;		/* tgt[cur ^ 1] holds negatives drawn ahead */
 	float *buf;		/* [max(2 window, 2) s + n (softmax)] */
+	uint32_t *rows;		/* subwords: [2 window maxrows] CBOW rows */
 };
 void sgns_work_init(struct sgns_work *w, const struct sgns_conf *cf);
 void sgns_work_free(struct sgns_work *w);

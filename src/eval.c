@@ -30,6 +30,7 @@
 #include "plot.h"
 #include "simil.h"
 #include "similar.h"
+#include "subword.h"
 #include "uwidth.h"
 #include "vecio.h"
 
@@ -44,6 +45,26 @@ static int64_t opt_restrict = -1;
 static double opt_eps = 0.001;
 static uint32_t opt_k = 10, opt_queries = 10000;
 
+/*
+ * Subword models (firth-sgns --save-model): --model M gives the vectors;
+ * with --oov subword the words of the test files that M lacks get n-gram
+ * vectors too.  The code lives in lib/subword.c.
+ */
+static const char *opt_model;
+static int opt_oov;
+static char **eval_files;
+static int eval_nfiles;
+
+static int
+cmd_vectors(char **files, int nfiles)
+{
+	if (opt_model == NULL)
+		cli_usage_die("vectors needs --model FILE (firth-sgns "
+		    "--subword --save-model FILE)");
+	subword_vectors_files(opt_model, files, nfiles, stdout);
+	return EXIT_OK;
+}
+
 static void
 usage(FILE *f)
 {
@@ -56,6 +77,7 @@ usage(FILE *f)
 	    "       firth-eval [options] similar [WORD... [-WORD...]]\n"
 	    "       firth-eval [options] align PREVIOUS\n"
 	    "       firth-eval [options] drift A B\n"
+	    "       firth-eval --model MODEL vectors [FILE...]\n"
 	    "Evaluate word vectors (read from -v FILE or stdin, any format).\n"
 	    "  -v, --vectors FILE      the vectors (default stdin)\n"
 	    "  -F, --input-format FMT  auto (default), firth, glove, word2vec,"
@@ -80,6 +102,9 @@ usage(FILE *f)
 	    "  -l, --level N           convert: zlib level for firth output\n"
 	    "  -t, --tsv               tab-separated output\n"
 	    "  -j, --json              JSON output\n"
+	    "      --model FILE        vectors from a firth-sgns subword model\n"
+	    "      --oov skip|subword  with --model: score unknown test words "
+	    "by n-grams\n"
 	    "  -q, --quiet, --verbose, -h, --help, --version\n");
 }
 
@@ -157,6 +182,14 @@ vectors_load_from(const char *path)
 	FILE *f = stdin;
 	double t0 = cli_now();
 
+	/* --model stands for -v, not for align's and drift's other files. */
+	if (opt_model != NULL && path == opt_vectors) {
+		struct subword_model *m = subword_model_load(opt_model);
+		vs = subword_vecset(m, eval_files, opt_oov ? eval_nfiles : 0,
+		    opt_fold > 0);
+		subword_model_free(m);
+		return vs;
+	}
 	if (path != NULL && strcmp(path, "-") != 0) {
 		if ((f = fopen(path, "rb")) == NULL)
 			cli_die("cannot open %s: %s", path, strerror(errno));
@@ -894,6 +927,8 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "model", required_argument, NULL, 'M' },
+		{ "oov", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd;
@@ -936,6 +971,14 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); cli_fclose(stdout, "stdout");
 			return EXIT_OK;
 		case 'V': cli_version();
+		case 'M': opt_model = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "skip") != 0 &&
+			    strcmp(optarg, "subword") != 0)
+				cli_usage_die("--oov: '%s' is not skip or "
+				    "subword", optarg);
+			opt_oov = strcmp(optarg, "subword") == 0;
+			break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -947,7 +990,13 @@ main(int argc, char **argv)
 	cmd = argv[optind++];
 	argv += optind;
 	argc -= optind;
-	if (strcmp(cmd, "analogy") == 0)
+	if (opt_oov && opt_model == NULL)
+		cli_usage_die("--oov subword needs --model FILE");
+	eval_files = argv;
+	eval_nfiles = argc;
+	if (strcmp(cmd, "vectors") == 0)
+		c = cmd_vectors(argv, argc);
+	else if (strcmp(cmd, "analogy") == 0)
 		c = cmd_analogy(argv, argc);
 	else if (strcmp(cmd, "similarity") == 0)
 		c = cmd_similarity(argv, argc);

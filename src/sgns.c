@@ -1,6 +1,7 @@
 /*
  * sgns.c - firth-sgns: word2vec, skip-gram and CBOW with negative
- * sampling (or the full softmax for small vocabularies).
+ * sampling, hierarchical softmax, or both (or the full softmax for small
+ * vocabularies).
  *
  * Reads token text once (files or stdin, plain or gzip) and spools it to
  * $TMPDIR as word ids in independently deflated blocks, so the vocabulary
@@ -30,9 +31,11 @@
 
 #include "cli.h"
 #include "db.h"
+#include "huffman.h"
 #include "le.h"
 #include "sgns.h"
 #include "state.h"
+#include "subword.h"
 #include "tokin.h"
 #include "vecio.h"
 #include "vocab.h"
@@ -47,13 +50,16 @@
 /* Options (word2vec's defaults). */
 static const char *opt_db, *opt_out, *opt_ckpt, *opt_resume;
 static int opt_size = 100, opt_window = 5, opt_negative = 5, opt_iter = 5;
-static int opt_cbow, opt_softmax, opt_share, opt_threads;
+static int opt_cbow, opt_softmax, opt_share, opt_threads, opt_hs;
 static int opt_format = VEC_FIRTH, opt_output, opt_formula, opt_every = 1;
 static int opt_stop_after;
 static int64_t opt_min_count = 5;
 static uint32_t opt_max_vocab;
 static double opt_sample = 1e-3, opt_alpha = -1;
 static uint64_t opt_seed = 1;
+/* Subword vectors: n-gram lengths (minn 0: off), buckets, model file. */
+static struct subword opt_sub = { 0, 0, 2000000 };
+static const char *opt_model;
 
 enum { OUT_IN, OUT_OUT, OUT_SUM };
 
@@ -93,6 +99,9 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: firth-sgns [-qv] [-d DB] [-o FILE] [--size N] [--window N] "
 	    "[--negative N]\n"
+	    "                  [--hs] [--subword[=MIN:MAX]] [--buckets N] "
+	    "[--save-model FILE]\n"
+	    "                  "
 	    "                  [--sample T] [--iter N] [--min-count N] "
 	    "[--alpha A] [--cbow 0|1]\n"
 	    "                  [--threads N] [--seed N] [--format F] "
@@ -113,6 +122,13 @@ usage(FILE *f)
 	    "CBOW)\n"
 	    "      --cbow 0|1         CBOW instead of skip-gram (0)\n"
 	    "      --softmax          full softmax instead of negatives\n"
+	    "      --hs               hierarchical softmax (with --negative 0: "
+	    "alone)\n"
+	    "      --subword MIN:MAX  words plus character n-grams (3:6 if "
+	    "bare)\n"
+	    "      --buckets N        hash rows for n-grams (2000000)\n"
+	    "      --save-model FILE  with --subword: the whole model, for "
+	    "firth-eval\n"
 	    "      --share-negatives 0|1  skip-gram: one draw per window (0)\n"
 	    "      --threads N        threads (online CPUs)\n"
 	    "      --seed N           random seed (1)\n"
@@ -339,16 +355,25 @@ static void
 model_init(struct train *tr)
 {
 	size_t s = tr->cf.s, n = tr->cf.n;
+	/* Subwords: the bucket rows follow the word rows in in. */
+	size_t rows = n + (opt_sub.minn > 0 ? opt_sub.buckets : 0);
 	struct sgns_rng r;
 
 	/* word2vec's start: in uniform in +-0.5/d, out zero. */
-	if (posix_memalign((void **)&tr->in, 64, n * s * sizeof(float)) != 0 ||
+	if (posix_memalign((void **)&tr->in, 64, rows * s * sizeof(float)) != 0 ||
 	    posix_memalign((void **)&tr->out, 64, n * s * sizeof(float)) != 0)
 		cli_die("out of memory for %zu x %zu vectors", n, s);
-	memset(tr->in, 0, n * s * sizeof(float));
+	memset(tr->in, 0, rows * s * sizeof(float));
 	memset(tr->out, 0, n * s * sizeof(float));
+	/* Tree nodes start at zero like out (word2vec's syn1). */
+	if (tr->cf.hs) {
+		if (posix_memalign((void **)&tr->cf.node, 64,
+		    (n > 1 ? n - 1 : 1) * s * sizeof(float)) != 0)
+			cli_die("out of memory for %zu x %zu tree nodes", n, s);
+		memset(tr->cf.node, 0, (n > 1 ? n - 1 : 1) * s * sizeof(float));
+	}
 	sgns_rng_seed(&r, opt_seed, UINT64_MAX);
-	for (size_t w = 0; w < n; w++)
+	for (size_t w = 0; w < rows; w++)
 		for (uint32_t k = 0; k < tr->cf.d; k++)
 			tr->in[w * s + k] = (float)((sgns_rng_unit(&r) - 0.5) /
 			    tr->cf.d);
@@ -755,6 +780,22 @@ train_epochs(struct train *tr, int first)
 	free(jobs);
 }
 
+/*
+ * Subwords: save the whole model, then make each word's row the mean of
+ * its rows (as fastText's .vec), so -o holds the vectors users want.  In
+ * place: word w's mean reads row w and bucket rows only.
+ */
+static void
+subword_finish(struct train *tr)
+{
+	const struct subword_table *t = tr->cf.sub;
+
+	if (opt_model != NULL)
+		subword_model_save(opt_model, &opt_sub, tr->words, tr->cf.n,
+		    tr->cf.d, tr->in, tr->cf.s);
+	subword_compose(tr->in, tr->cf.s, tr->cf.d, t, tr->cf.n);
+}
+
 /* ---- output ---- */
 
 /*
@@ -851,8 +892,18 @@ run(char **files, int nfiles)
 	tr.cf.cbow = opt_cbow;
 	tr.cf.softmax = opt_softmax;
 	tr.cf.share = opt_share;
-	if (!opt_softmax)
+	tr.cf.hs = opt_hs;
+	if (!opt_softmax && opt_negative > 0)
 		tr.cf.neg = sgns_alias_new(tr.counts, tr.cf.n, 0.75);
+	if (opt_hs)
+		tr.cf.tree = huffman_new(tr.counts, tr.cf.n);
+	if (opt_sub.minn > 0) {
+		tr.cf.sub = subword_table_new(&opt_sub, tr.words, tr.cf.n);
+		cli_info("subwords %d:%d: %u words, %.1f n-grams a word, %u "
+		    "buckets (%.0f MB)", opt_sub.minn, opt_sub.maxn, tr.cf.n,
+		    (double)tr.cf.sub->off[tr.cf.n] / tr.cf.n - 1,
+		    opt_sub.buckets, (double)opt_sub.buckets * tr.cf.s * 4 / 1e6);
+	}
 	tr.keep = xreallocarray(NULL, tr.cf.n, sizeof(double));
 	for (uint32_t r = 0; r < tr.cf.n; r++)
 		tr.keep[r] = sgns_keep_prob(opt_formula, opt_sample,
@@ -861,10 +912,15 @@ run(char **files, int nfiles)
 	if (opt_resume != NULL)
 		first = ckpt_load(&tr);
 	train_epochs(&tr, first);
+	if (tr.cf.sub != NULL)
+		subword_finish(&tr);
 	write_vectors(&tr);
 
 	spool_free(tr.sp);
 	sgns_alias_free((struct sgns_alias *)tr.cf.neg);
+	huffman_free((struct huffman *)tr.cf.tree);
+	subword_table_free((struct subword_table *)tr.cf.sub);
+	free(tr.cf.node);
 	for (uint32_t r = 0; r < tr.cf.n; r++)
 		free(tr.words[r]);
 	free(tr.words);
@@ -881,7 +937,7 @@ main(int argc, char **argv)
 	enum { O_SIZE = 256, O_WINDOW, O_NEG, O_SAMPLE, O_FORMULA, O_ITER,
 	    O_MINC, O_MAXV, O_ALPHA, O_CBOW, O_SOFTMAX, O_SHARE, O_THREADS,
 	    O_SEED, O_FORMAT, O_OUTPUT, O_CKPT, O_EVERY, O_STOP, O_RESUME,
-	    O_VERSION };
+	    O_VERSION, O_HS, O_SUBWORD, O_BUCKETS, O_MODEL };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
@@ -896,6 +952,10 @@ main(int argc, char **argv)
 		{ "alpha", required_argument, NULL, O_ALPHA },
 		{ "cbow", required_argument, NULL, O_CBOW },
 		{ "softmax", no_argument, NULL, O_SOFTMAX },
+		{ "hs", no_argument, NULL, O_HS },
+		{ "subword", optional_argument, NULL, O_SUBWORD },
+		{ "buckets", required_argument, NULL, O_BUCKETS },
+		{ "save-model", required_argument, NULL, O_MODEL },
 		{ "share-negatives", required_argument, NULL, O_SHARE },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -923,7 +983,7 @@ main(int argc, char **argv)
 			    "--size"); break;
 		case O_WINDOW: opt_window = cli_parse_int(optarg, 1,
 			    SGNS_MAXWIN, "--window"); break;
-		case O_NEG: opt_negative = cli_parse_int(optarg, 1,
+		case O_NEG: opt_negative = cli_parse_int(optarg, 0,
 			    SGNS_MAXNEG, "--negative"); break;
 		case O_SAMPLE: opt_sample = cli_parse_double(optarg, 0, 1,
 			    "--sample"); break;
@@ -947,6 +1007,17 @@ main(int argc, char **argv)
 		case O_CBOW: opt_cbow = cli_parse_int(optarg, 0, 1, "--cbow");
 			break;
 		case O_SOFTMAX: opt_softmax = 1; break;
+		case O_HS: opt_hs = 1; break;
+		case O_SUBWORD:
+			/* "--subword 3:6" as well as "--subword=3:6". */
+			if (optarg == NULL && optind < argc &&
+			    subword_parse(argv[optind], NULL))
+				optarg = argv[optind++];
+			subword_parse(optarg != NULL ? optarg : "3:6", &opt_sub);
+			break;
+		case O_BUCKETS: opt_sub.buckets = cli_parse_int(optarg, 1,
+			    INT32_MAX, "--buckets"); break;
+		case O_MODEL: opt_model = optarg; break;
 		case O_SHARE: opt_share = cli_parse_int(optarg, 0, 1,
 			    "--share-negatives"); break;
 		case O_THREADS: opt_threads = cli_parse_int(optarg, 1, 1024,
@@ -979,8 +1050,9 @@ main(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
+	/* fastText's rate for subword skip-gram, word2vec's otherwise. */
 	if (opt_alpha < 0)
-		opt_alpha = opt_cbow ? 0.05 : 0.025;
+		opt_alpha = opt_cbow || opt_sub.minn > 0 ? 0.05 : 0.025;
 	if (opt_threads == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		opt_threads = ncpu > 0 ? (ncpu < 64 ? ncpu : 64) : 1;
@@ -988,6 +1060,24 @@ main(int argc, char **argv)
 	if (opt_stop_after > 0 && opt_ckpt == NULL)
 		cli_usage_die("--stop-after needs --checkpoint FILE to "
 		    "continue from");
+	if (opt_hs && opt_softmax)
+		cli_usage_die("--hs and --softmax are two objectives for the "
+		    "same job; choose one");
+	if (opt_negative == 0 && !opt_hs && !opt_softmax)
+		cli_usage_die("--negative 0 leaves nothing to train; add --hs "
+		    "or give --negative N > 0");
+	/* The checkpoint layout has no place for these rows yet. */
+	if ((opt_hs || opt_sub.minn > 0) && (opt_ckpt != NULL ||
+	    opt_resume != NULL))
+		cli_usage_die("%s does not work with --checkpoint or --resume "
+		    "yet; train in one run", opt_hs ? "--hs" : "--subword");
+	if (opt_sub.minn > 0 && (opt_softmax || opt_share))
+		cli_usage_die("--subword trains with negatives or --hs, one "
+		    "draw per pair: drop %s", opt_softmax ? "--softmax" :
+		    "--share-negatives");
+	if (opt_model != NULL && opt_sub.minn == 0)
+		cli_usage_die("--save-model saves a subword model: add "
+		    "--subword");
 	if (opt_format == VEC_AUTO)
 		cli_usage_die("--format: give the format to write");
 	outputs_open();

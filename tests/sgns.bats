@@ -155,6 +155,39 @@ cosine() {
 	[ "$status" -eq 0 ]
 }
 
+@test "firth-sgns --hs --negative 0 learns the topics with hierarchical softmax alone" {
+	firth-sgns -q --hs --negative 0 --min-count 1 --size 20 --iter 5 --sample 0 --threads 1 --format glove topics.txt > v.txt
+	same=$(cosine x2 x5 < v.txt) other=$(cosine x2 y5 < v.txt)
+	run awk -v s="$same" -v o="$other" 'BEGIN { exit !(s > o + 0.3) }'
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-sgns CBOW with --hs and negatives learns the topics" {
+	firth-sgns -q --cbow 1 --hs --min-count 1 --size 20 --iter 5 --sample 0 --threads 1 --format glove topics.txt > v.txt
+	same=$(cosine y1 y6 < v.txt) other=$(cosine y1 x6 < v.txt)
+	run awk -v s="$same" -v o="$other" 'BEGIN { exit !(s > o + 0.3) }'
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-sgns --hs gives identical bytes for the same seed with one thread" {
+	firth-sgns -q --hs --negative 0 --min-count 1 --size 8 --iter 2 --threads 1 --format glove topics.txt > a.txt
+	firth-sgns -q --hs --negative 0 --min-count 1 --size 8 --iter 2 --threads 1 --format glove topics.txt > b.txt
+	run cmp a.txt b.txt
+	[ "$status" -eq 0 ]
+}
+
+@test "firth-sgns refuses --hs with --softmax as a usage error" {
+	run --separate-stderr firth-sgns --hs --softmax topics.txt
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-sgns: --hs and --softmax are two objectives for the same job; choose one" ]
+}
+
+@test "firth-sgns refuses --negative 0 without --hs: nothing would train" {
+	run --separate-stderr firth-sgns --negative 0 topics.txt
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "firth-sgns: --negative 0 leaves nothing to train; add --hs or give --negative N > 0" ]
+}
+
 @test "firth-sgns --output sum is the sum of --output in and --output out" {
 	opts="-q --min-count 1 --size 4 --iter 1 --threads 1 --format glove"
 	firth-sgns $opts --output in topics.txt > in.txt

@@ -7,16 +7,22 @@
  *    sampling and full-softmax objectives, skip-gram and CBOW;
  *  - each SGD step equals -alpha times those gradients;
  *  - fast kernels equal their plain reference twins;
+ *  - the same for hierarchical softmax on a 12-word Huffman tree;
+ *  - a word holding nearly all the negatives' weight (count INT64_MAX)
+ *    ends training instead of spinning (SIGALRM fails the test);
  *  - chi-square tests, at significance 0.001 and fixed seeds, of the
  *    alias table's negatives against count^0.75 and of subsampling
  *    decisions against the keep probabilities; and a check that the
  *    negative-table test rejects a wrong distribution.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "huffman.h"
 #include "sgns.h"
 #include "tap.h"
 
@@ -244,6 +250,192 @@ test_gradients(void)
 	    "(error %.2g alpha)", e);
 }
 
+/* ---- hierarchical softmax ---- */
+
+/* A 12-word Zipf vocabulary's tree; paths of 3 to 5 nodes. */
+static struct huffman *
+hs_tree(void)
+{
+	int64_t counts[N];
+
+	for (int w = 0; w < N; w++)
+		counts[w] = 1000 / (w + 1);
+	return huffman_new(counts, N);
+}
+
+static double
+hs_loss(const struct huffman *tr, const float *in, const float *node,
+    size_t s, const uint32_t *ctx, int nb, uint32_t o, double *gh,
+    double *gnode)
+{
+	float h[16] = { 0 };
+
+	for (int i = 0; i < nb; i++)
+		for (int k = 0; k < D; k++)
+			h[k] += in[ctx[i] * s + k] / nb;
+	return sgns_hs_loss(h, node, s, D, tr->point + tr->off[o],
+	    tr->code + tr->off[o], huffman_len(tr, o), gh, gnode);
+}
+
+/*
+ * Central differences of the HS loss of word o on every used coordinate
+ * of the context rows and of all N-1 node rows; the same relative error
+ * as gradcheck.
+ */
+static double
+hs_gradcheck(int nb, uint32_t o)
+{
+	struct huffman *tr = hs_tree();
+	struct sgns_rng r;
+	size_t s = sgns_stride(D);
+	uint32_t ctx[B] = { 2, 5, 9 };
+	float *in, *node;
+	double gh[D] = { 0 }, *gn = calloc(N * s, sizeof(double)), worst = 0;
+
+	sgns_rng_seed(&r, 43, nb);
+	in = randmat(N, s, D, 0.8, &r);
+	node = randmat(N - 1, s, D, 0.8, &r);
+	hs_loss(tr, in, node, s, ctx, nb, o, gh, gn);
+	for (int m = 0; m < 2; m++)
+		for (uint32_t w = 0; w < (m ? N - 1 : N); w++)
+			for (int k = 0; k < D; k++) {
+				float *x = (m ? node : in) + w * s + k, x0 = *x;
+				double lp, lm, num, ana;
+				int used = 0;
+				for (int i = 0; i < nb; i++)
+					used |= ctx[i] == w;
+				if (m == 0 && !used)
+					continue;
+				*x = x0 + 1e-2f;
+				lp = hs_loss(tr, in, node, s, ctx, nb, o, NULL,
+				    NULL);
+				float xp = *x;
+				*x = x0 - 1e-2f;
+				lm = hs_loss(tr, in, node, s, ctx, nb, o, NULL,
+				    NULL);
+				num = (lp - lm) / ((double)xp - *x);
+				*x = x0;
+				ana = m ? gn[w * s + k] : gh[k] / nb;
+				worst = fmax(worst, fabs(num - ana) /
+				    fmax(1e-2, fabs(ana)));
+			}
+	free(in);
+	free(node);
+	free(gn);
+	huffman_free(tr);
+	return worst;
+}
+
+/* One HS step (reference or fast) against -alpha times the gradient. */
+static double
+hs_stepcheck(int nb, uint32_t o, int fast)
+{
+	struct huffman *tr = hs_tree();
+	struct sgns_rng r;
+	size_t s = sgns_stride(D);
+	uint32_t ctx[B] = { 2, 5, 9 };
+	float *in, *node, *in0, *node0, *work = calloc(2 * s, sizeof(float));
+	float alpha = 1e-3f;
+	double gh[D] = { 0 }, *gn = calloc(N * s, sizeof(double)), worst = 0;
+	uint32_t off = tr->off[o];
+
+	sgns_rng_seed(&r, 8, nb);
+	in = randmat(N, s, D, 0.8, &r);
+	node = randmat(N - 1, s, D, 0.8, &r);
+	in0 = malloc(N * s * sizeof(float));
+	node0 = malloc(N * s * sizeof(float));
+	memcpy(in0, in, N * s * sizeof(float));
+	memcpy(node0, node, (N - 1) * s * sizeof(float));
+	hs_loss(tr, in, node, s, ctx, nb, o, gh, gn);
+	(fast ? sgns_hs_step : sgns_hs_step_ref)(in, node, s, ctx, nb,
+	    tr->point + off, tr->code + off, huffman_len(tr, o), alpha, work);
+	for (int i = 0; i < nb; i++)
+		for (int k = 0; k < D; k++) {
+			double got = (double)in[ctx[i] * s + k] -
+			    in0[ctx[i] * s + k];
+			worst = fmax(worst, fabs(got + alpha * gh[k]) / alpha);
+		}
+	for (size_t i = 0; i < (N - 1) * s; i++)
+		worst = fmax(worst, fabs((double)node[i] - node0[i] + alpha *
+		    gn[i]) / alpha);
+	free(in);
+	free(node);
+	free(in0);
+	free(node0);
+	free(work);
+	free(gn);
+	huffman_free(tr);
+	return worst;
+}
+
+static void
+test_hs(void)
+{
+	double e;
+
+	/* Word 0 has the shortest path, word N-1 the longest. */
+	e = fmax(hs_gradcheck(1, 0), hs_gradcheck(1, N - 1));
+	ok(e < 1e-3, "hierarchical softmax, skip-gram: numerical gradient "
+	    "within 1e-3 (relative error %.2g)", e);
+	e = fmax(hs_gradcheck(B, 3), hs_gradcheck(B, N - 1));
+	ok(e < 1e-3, "hierarchical softmax, CBOW: numerical gradient within "
+	    "1e-3 (relative error %.2g)", e);
+	e = fmax(hs_stepcheck(1, N - 1, 0), hs_stepcheck(B, N - 1, 0));
+	ok(e < 1e-4, "hierarchical softmax step is -alpha times the gradient "
+	    "(error %.2g alpha)", e);
+	e = fmax(hs_stepcheck(1, 6, 1), hs_stepcheck(B, N - 1, 1));
+	ok(e < 1e-4, "fast hierarchical softmax step is -alpha times the "
+	    "gradient (error %.2g alpha)", e);
+}
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "not ok - training with an INT64_MAX count "
+	    "did not end within 20 s (a sampler loop spins)\n";
+
+	(void)sig;
+	(void)!write(1, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/*
+ * Counts {INT64_MAX, 1, 1, 1}: the alias table gives word 0 all but
+ * about 1e-14 of the weight, so redrawing a negative equal to the centre
+ * until it differs never ends.  A sentence of word 0 must still train.
+ */
+static void
+test_hostile_counts(void)
+{
+	static const int64_t counts[] = { INT64_MAX, 1, 1, 1 };
+	struct sgns_alias *a = sgns_alias_new(counts, 4, 0.75);
+	struct sgns_conf cf = { .n = 4, .d = D, .s = sgns_stride(D),
+	    .window = 2, .negative = 5, .neg = a };
+	struct sgns_work w;
+	struct sgns_rng r;
+	uint32_t sent[50] = { 0 };
+	float *in, *out;
+	int finite = 1;
+
+	sgns_rng_seed(&r, 5, 0);
+	in = randmat(4, cf.s, D, 0.5, &r);
+	out = calloc(4 * cf.s, sizeof(float));
+	sgns_work_init(&w, &cf);
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	for (int rep = 0; rep < 100; rep++)
+		sgns_sentence(&cf, in, out, &w, &r, sent, 50, 0.025f);
+	alarm(0);
+	for (size_t i = 0; i < 4 * cf.s; i++)
+		finite &= isfinite(in[i]) && isfinite(out[i]);
+	ok(finite, "a word of count INT64_MAX trains in bounded time; "
+	    "vectors stay finite");
+	sgns_work_free(&w);
+	sgns_alias_free(a);
+	free(in);
+	free(out);
+}
+
 /* Fast kernels against their twins on d = 100 (s = 112), with a repeated
  * context word and a repeated negative. */
 static void
@@ -380,7 +572,9 @@ main(void)
 	test_keep();
 	test_sigmoid();
 	test_gradients();
+	test_hs();
 	test_fast_ref();
+	test_hostile_counts();
 	test_negatives();
 	test_subsampling();
 	return tap_done();
