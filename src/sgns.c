@@ -32,9 +32,8 @@
 #include "cli.h"
 #include "db.h"
 #include "huffman.h"
-#include "le.h"
 #include "sgns.h"
-#include "state.h"
+#include "sgns_ckpt.h"
 #include "subword.h"
 #include "tokin.h"
 #include "vecio.h"
@@ -44,8 +43,6 @@
 #define SPOOL_EOD UINT32_MAX
 #define DROP UINT32_MAX		/* remap: not in the vocabulary */
 #define MAXSENT 1000		/* words per sentence, as word2vec */
-#define CKPT_MAGIC "FIRTHSGN"
-#define CKPT_VERSION 1
 
 /* Options (word2vec's defaults). */
 static const char *opt_db, *opt_out, *opt_ckpt, *opt_resume;
@@ -379,18 +376,10 @@ model_init(struct train *tr)
 			    tr->cf.d);
 }
 
-/* ---- checkpoints ---- */
-
-/* The settings a resumed run must share, in file order. */
-struct ckpt_conf {
-	int32_t window, negative, cbow, softmax, share, iter, formula, threads;
-	double alpha, sample;
-	uint64_t seed, fingerprint;
-	uint32_t n, d;
-};
+/* ---- checkpoints (lib/sgns_ckpt.c) ---- */
 
 static void
-ckpt_conf_fill(const struct train *tr, struct ckpt_conf *c)
+ckpt_conf_fill(const struct train *tr, struct sgns_ckpt_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->window = opt_window;
@@ -409,220 +398,41 @@ ckpt_conf_fill(const struct train *tr, struct ckpt_conf *c)
 	c->d = tr->cf.d;
 }
 
-/*
- * A checkpoint is a state file (lib/state.c) of kind "sgns" with these
- * sections, integers and floats little-endian:
- *
- *   "conf"      72 bytes: int32 window, negative, cbow, softmax, share,
- *               iter, sample formula, threads; f64 alpha, sample;
- *               uint64 seed, vocabulary fingerprint; uint32 n, d
- *   "progress"  12 bytes: uint32 epochs done, int64 words done
- *   "words"     the n words by rank (state_put_words)
- *   "counts"    n int64 counts, by rank
- *   "in", "out" n rows of d float32 each (no padding)
- *
- * firth 0.1.0's checkpoints ("FIRTHSGN", version 1: the same numbers in
- * one host-order block with a CRC-32 at the end) still load.
- */
-#define CONF_BYTES 72
-
-static void
-ckpt_conf_put(const struct ckpt_conf *c, unsigned char *p)
+static struct sgns_ckpt_model
+ckpt_model(const struct train *tr)
 {
-	const int32_t i32[8] = { c->window, c->negative, c->cbow, c->softmax,
-	    c->share, c->iter, c->formula, c->threads };
+	struct sgns_ckpt_model m = { .n = tr->cf.n, .d = tr->cf.d,
+	    .s = tr->cf.s, .words = tr->words, .counts = tr->counts,
+	    .in = tr->in, .out = tr->out };
 
-	for (int k = 0; k < 8; k++)
-		put32(p + 4 * k, (uint32_t)i32[k]);
-	memcpy(p + 32, &c->alpha, 8);
-	memcpy(p + 40, &c->sample, 8);
-	put64(p + 48, c->seed);
-	put64(p + 56, c->fingerprint);
-	put32(p + 64, c->n);
-	put32(p + 68, c->d);
+	return m;
 }
 
-static void
-ckpt_conf_get(struct ckpt_conf *c, const unsigned char *p)
-{
-	int32_t *i32[8] = { &c->window, &c->negative, &c->cbow, &c->softmax,
-	    &c->share, &c->iter, &c->formula, &c->threads };
-
-	memset(c, 0, sizeof(*c));
-	for (int k = 0; k < 8; k++)
-		*i32[k] = (int32_t)get32(p + 4 * k);
-	memcpy(&c->alpha, p + 32, 8);
-	memcpy(&c->sample, p + 40, 8);
-	c->seed = get64(p + 48);
-	c->fingerprint = get64(p + 56);
-	c->n = get32(p + 64);
-	c->d = get32(p + 68);
-}
-
-/* Written to a temporary file beside FILE and renamed over it
- * (state_commit), so a crash leaves the old one. */
 static void
 ckpt_save(const struct train *tr, int epochs)
 {
-	unsigned char conf[CONF_BYTES], prog[12], b[8];
-	struct ckpt_conf c;
-	struct state_w *w;
+	struct sgns_ckpt_conf c;
+	struct sgns_ckpt_model m = ckpt_model(tr);
 
 	ckpt_conf_fill(tr, &c);
-	ckpt_conf_put(&c, conf);
-	put32(prog, (uint32_t)epochs);
-	put64(prog + 4, (uint64_t)atomic_load(&tr->done));
-	w = state_create(opt_ckpt, "sgns");
-	state_put(w, "conf", conf, sizeof(conf));
-	state_put(w, "progress", prog, sizeof(prog));
-	state_put_words(w, "words", tr->words, tr->cf.n);
-	state_begin(w, "counts");
-	for (uint32_t r = 0; r < tr->cf.n; r++) {
-		put64(b, (uint64_t)tr->counts[r]);
-		state_write(w, b, 8);
-	}
-	state_end(w);
-	for (int m = 0; m < 2; m++) {
-		state_begin(w, m ? "out" : "in");
-		for (uint32_t r = 0; r < tr->cf.n; r++)
-			state_write(w, (m ? tr->out : tr->in) +
-			    (size_t)r * tr->cf.s, tr->cf.d * sizeof(float));
-		state_end(w);
-	}
-	state_commit(w);
+	sgns_ckpt_save(opt_ckpt, &c, &m, (uint32_t)epochs,
+	    atomic_load(&tr->done));
 	if (cli_verbose > 0)
 		cli_info("checkpoint %s after epoch %d", opt_ckpt, epochs);
-}
-
-static void
-ck_read(FILE *f, const char *path, void *p, size_t n, uLong *crc)
-{
-	if (fread(p, 1, n, f) != n)
-		cli_die("%s: %s", path, ferror(f) ? strerror(errno) :
-		    "truncated checkpoint");
-	*crc = crc32(*crc, p, n);
-}
-
-#define CK_SAME(field, opt) do { if (c->field != mine.field) \
-	cli_die("%s was made with %s %g, this run has %g; use the same " \
-	    "settings to resume", opt_resume, opt, (double)c->field, \
-	    (double)mine.field); } while (0)
-
-/* The settings of checkpoint c against this run's; dies on the first
- * that differs. */
-static void
-ckpt_conf_check(const struct train *tr, const struct ckpt_conf *c,
-    uint32_t epochs)
-{
-	struct ckpt_conf mine;
-
-	ckpt_conf_fill(tr, &mine);
-	if (c->fingerprint != mine.fingerprint || c->n != mine.n)
-		cli_die("%s was made with another vocabulary (%u words, this "
-		    "run has %u); resume with the same input and --min-count",
-		    opt_resume, c->n, mine.n);
-	CK_SAME(d, "--size");
-	CK_SAME(window, "--window");
-	CK_SAME(negative, "--negative");
-	CK_SAME(cbow, "--cbow");
-	CK_SAME(softmax, "--softmax");
-	CK_SAME(share, "--share-negatives");
-	CK_SAME(iter, "--iter");
-	CK_SAME(formula, "--sample-formula");
-	CK_SAME(threads, "--threads");
-	CK_SAME(alpha, "--alpha");
-	CK_SAME(sample, "--sample");
-	CK_SAME(seed, "--seed");
-	if (epochs > (uint32_t)opt_iter)
-		cli_die("%s: %u epochs done, more than --iter", opt_resume,
-		    epochs);
-}
-
-/* A checkpoint of firth 0.1.0: one host-order block, CRC-32 last. */
-static int
-ckpt_load_v1(struct train *tr)
-{
-	FILE *f = fopen(opt_resume, "rb");
-	char magic[8];
-	uint32_t v, e, stored;
-	struct ckpt_conf c;
-	int64_t done;
-	uLong crc = crc32(0, NULL, 0);
-
-	if (f == NULL)
-		cli_die("cannot open %s: %s", opt_resume, strerror(errno));
-	ck_read(f, opt_resume, magic, 8, &crc);
-	if (memcmp(magic, CKPT_MAGIC, 8) != 0)
-		cli_die("%s is not a firth-sgns checkpoint", opt_resume);
-	ck_read(f, opt_resume, &v, 4, &crc);
-	if (v != CKPT_VERSION)
-		cli_die("%s: checkpoint version %u, this firth-sgns reads %d",
-		    opt_resume, v, CKPT_VERSION);
-	ck_read(f, opt_resume, &e, 4, &crc);
-	ck_read(f, opt_resume, &c, sizeof(c), &crc);
-	ckpt_conf_check(tr, &c, e);
-	ck_read(f, opt_resume, &done, 8, &crc);
-	for (int m = 0; m < 2; m++)
-		for (uint32_t w = 0; w < tr->cf.n; w++)
-			ck_read(f, opt_resume, (m ? tr->out : tr->in) +
-			    (size_t)w * tr->cf.s, tr->cf.d * sizeof(float), &crc);
-	if (fread(&stored, 4, 1, f) != 1 || stored != (uint32_t)crc ||
-	    fgetc(f) != EOF)
-		cli_die("%s: checkpoint damaged (checksum mismatch or trailing "
-		    "bytes)", opt_resume);
-	fclose(f);
-	atomic_store(&tr->done, done);
-	return (int)e;
 }
 
 /* Load a checkpoint into tr; returns the epochs it had done. */
 static int
 ckpt_load(struct train *tr)
 {
-	unsigned char conf[CONF_BYTES], prog[12];
-	struct ckpt_conf c;
-	struct state_r *r;
-	uint32_t e, n;
-	char **words;
+	struct sgns_ckpt_conf c;
+	struct sgns_ckpt_model m = ckpt_model(tr);
+	int64_t done;
+	uint32_t e;
 
-	/* Anything else is firth 0.1.0's format, or no checkpoint. */
-	if (!state_file_is(opt_resume))
-		return ckpt_load_v1(tr);
-	r = state_open(opt_resume, "sgns");
-	state_get(r, "conf", conf, sizeof(conf));
-	ckpt_conf_get(&c, conf);
-	state_get(r, "progress", prog, sizeof(prog));
-	e = get32(prog);
-	ckpt_conf_check(tr, &c, e);
-	/* Same fingerprint; the words themselves must agree too. */
-	words = state_get_words(r, "words", &n);
-	for (uint32_t i = 0; i < n; i++) {
-		if (i < tr->cf.n && strcmp(words[i], tr->words[i]) != 0)
-			cli_die("%s was made with another vocabulary (word %u "
-			    "differs); resume with the same input", opt_resume,
-			    i + 1);
-		free(words[i]);
-	}
-	free(words);
-	if (n != tr->cf.n)
-		cli_die("%s: its word list disagrees with its settings "
-		    "(damaged file)", opt_resume);
-	if (state_find(r, "counts") != (uint64_t)n * 8)
-		cli_die("%s: section \"counts\" has the wrong length "
-		    "(damaged file)", opt_resume);
-	for (uint32_t i = 0; i < n; i++)
-		state_read(r, conf, 8);
-	for (int m = 0; m < 2; m++) {
-		if (state_find(r, m ? "out" : "in") !=
-		    (uint64_t)n * tr->cf.d * sizeof(float))
-			cli_die("%s: section \"%s\" has the wrong length "
-			    "(damaged file)", opt_resume, m ? "out" : "in");
-		for (uint32_t w = 0; w < n; w++)
-			state_read(r, (m ? tr->out : tr->in) +
-			    (size_t)w * tr->cf.s, tr->cf.d * sizeof(float));
-	}
-	state_close(r);
-	atomic_store(&tr->done, (int64_t)get64(prog + 4));
+	ckpt_conf_fill(tr, &c);
+	e = sgns_ckpt_load(opt_resume, &c, &m, &done);
+	atomic_store(&tr->done, done);
 	return (int)e;
 }
 
