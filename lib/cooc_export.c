@@ -5,9 +5,16 @@
  * then cut into ranges whose records fit in half of -M; each range is
  * filled by a counting sort on the row (from memory, or by merging
  * again), rows a refresh left unsorted are sorted, and written.
+ *
+ * Every pass must see the same records, or the counts of pass 1 would
+ * not size the buffers of the others: the export reads the database in
+ * one read transaction (one WAL snapshot) from its first read to its
+ * last, however many batches writers commit meanwhile, and the filling
+ * checks every row against the count it was sized for all the same.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cooc_export.h"
@@ -29,6 +36,7 @@ struct exporter {
 	/* range being filled */
 	uint32_t lo, hi;
 	uint64_t *pos;		/* [V] next slot of each row in range */
+	uint64_t *end;		/* [V] end of each row's slots in range */
 	struct cooc_rec *out;
 	uint64_t npairs;	/* canonical pairs merged */
 };
@@ -58,11 +66,23 @@ export_value(const struct exporter *e, const struct shard_rec *r)
 	return (float)x;
 }
 
+static void __attribute__((noreturn))
+export_changed(const struct exporter *e, uint32_t row)
+{
+	cli_die("%s: row %u does not hold the pairs the first pass counted "
+	    "(did the database change under the export?); the output is "
+	    "incomplete: run the export again", e->path, row);
+}
+
+/* One record into its row's next slot; a full row means the input changed. */
 static inline void
 export_put(struct exporter *e, uint32_t r1, uint32_t r2, float x)
 {
-	struct cooc_rec *o = &e->out[e->pos[r1]++];
+	struct cooc_rec *o;
 
+	if (e->pos[r1] >= e->end[r1])
+		export_changed(e, r1);
+	o = &e->out[e->pos[r1]++];
 	o->w1 = r1;
 	o->w2 = r2;
 	o->x = x;
@@ -139,6 +159,26 @@ cmp_w2(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Test hook, for tests/cooc.bats and tests/hard/snapshot.bats only: with
+ * FIRTH_TEST_EXPORT_PAUSE=FILE in the environment, the export creates
+ * FILE after its first pass and waits (at most 60 s) until FILE is
+ * removed, so that a test can commit a batch exactly between two passes.
+ */
+static void
+export_test_pause(void)
+{
+	const char *path = getenv("FIRTH_TEST_EXPORT_PAUSE");
+	FILE *f;
+
+	if (path == NULL || *path == '\0')
+		return;
+	if ((f = fopen(path, "w")) == NULL || fclose(f) != 0)
+		cli_die("FIRTH_TEST_EXPORT_PAUSE: cannot create %s", path);
+	for (int i = 0; i < 6000 && access(path, F_OK) == 0; i++)
+		usleep(10000);
+}
+
 /* Fill rows [lo, hi) of n records, sort what is unsorted, write them. */
 static void
 export_range(struct exporter *e, struct db *db, uint32_t ndb,
@@ -148,6 +188,7 @@ export_range(struct exporter *e, struct db *db, uint32_t ndb,
 	for (uint64_t r = e->lo, p = 0; r < e->hi; r++) {
 		start[r] = e->pos[r] = p;
 		p += e->rowcount[r];
+		e->end[r] = p;
 	}
 	if (e->keep != NULL) {
 		for (size_t i = 0; i < e->nkeep; i++)
@@ -157,6 +198,9 @@ export_range(struct exporter *e, struct db *db, uint32_t ndb,
 		cooc_runs_merge(db, e->m, ndb, export_fill, e);
 		(*passes)++;
 	}
+	for (uint32_t r = e->lo; r < e->hi; r++)
+		if (e->pos[r] != e->end[r])
+			export_changed(e, r);
 	/* Rows come out sorted unless a refresh reordered ranks. */
 	for (uint32_t r = e->lo; r < e->hi; r++) {
 		struct cooc_rec *row = e->out + start[r];
@@ -204,6 +248,7 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 	double t0 = cli_now();
 	char buf[32];
 
+	db_exec(db, "BEGIN");	/* one snapshot for every pass */
 	cooc_settings_parse(db, &s);
 	m = cooc_settings_meta(&s);
 	e.weighting = o->weighting >= 0 ? o->weighting : s.weighting;
@@ -219,6 +264,7 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 	sel = vsel_from_db(db, o->min_count, o->max_vocab);
 	V = sel->n;
 	total = export_pass1(&e, db, sel, o->mem);
+	export_test_pause();
 
 	h.nwords = V;
 	h.count = total;
@@ -230,6 +276,7 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 		budget = 1024;
 	start = xcalloc((size_t)V + 1, sizeof(uint64_t));
 	e.pos = xcalloc((size_t)V + 1, sizeof(uint64_t));
+	e.end = xcalloc((size_t)V + 1, sizeof(uint64_t));
 	for (uint32_t lo = 0; lo < V;) {
 		uint64_t n = 0;
 		uint32_t hi = lo;
@@ -242,6 +289,7 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 		export_range(&e, db, sel->ndb, start, n, w, &passes);
 		lo = hi;
 	}
+	db_exec(db, "COMMIT");	/* the end of the read transaction */
 	stream_wclose(w);
 	cli_progress_done("%llu pairs merged; %llu records, %u words, %d "
 	    "merge pass%s, %.2f s, peak %s", (unsigned long long)e.npairs,
@@ -249,6 +297,7 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 	    cli_now() - t0, cli_fmt_size(cli_peak_rss(), buf, sizeof(buf)));
 	free(start);
 	free(e.pos);
+	free(e.end);
 	free(e.keep);
 	free(e.rowcount);
 	vsel_free(sel);

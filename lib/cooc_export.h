@@ -2,7 +2,7 @@
  * cooc_export.h - firth-cooc --export: every run of the database merged,
  * the chosen vocabulary kept, database ids mapped to frequency ranks,
  * symmetric pairs mirrored, rows ordered, written as a firth-stream(5)
- * cooc stream.
+ * cooc stream.  The whole export reads one snapshot of the database.
  */
 #ifndef FIRTH_COOC_EXPORT_H
 #define FIRTH_COOC_EXPORT_H
