@@ -236,6 +236,21 @@ emit_text(void *ctx, const struct shard_rec *r)
 		cli_die("write error on stdout: %s", strerror(errno));
 }
 
+/*
+ * A word holding a space, tab or newline would make records no reader can
+ * split (token text never makes one; a database written by other means
+ * can hold one): refused before anything is written.
+ */
+static void
+dump_check_words(struct db *db, char **words, uint32_t nw)
+{
+	for (uint32_t i = 0; i < nw; i++)
+		if (strpbrk(words[i], " \t\n") != NULL)
+			cli_die("%s: word %u holds a space, tab or newline, "
+			    "which text records cannot carry; nothing was "
+			    "dumped (fix the words table)", db->path, i);
+}
+
 void
 cooc_text_dump(struct db *db)
 {
@@ -253,6 +268,8 @@ cooc_text_dump(struct db *db)
 		cli_die("%s: word-document counts number documents per "
 		    "database; text records cannot key them by word", db->path);
 	m = cooc_settings_meta(&s);
+	db_words_load(db, &d.words, &counts, &nw);
+	dump_check_words(db, d.words, nw);
 	v = db_meta_get(db, "cooc");
 	printf("s %s\t1\n", v);
 	free(v);
@@ -262,7 +279,6 @@ cooc_text_dump(struct db *db)
 		printf("t\t%lld %lld\n", (long long)sqlite3_column_int64(st, 0),
 		    (long long)sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
-	db_words_load(db, &d.words, &counts, &nw);
 	for (uint32_t i = 0; i < nw; i++)
 		if (counts[i] > 0 && printf("w %s\t%lld\n", d.words[i],
 		    (long long)counts[i]) < 0)
@@ -282,6 +298,26 @@ reduce_put(const char *key, const uint64_t *sum, int nsum)
 		printf(" %llu", (unsigned long long)sum[i]);
 	if (putchar('\n') == EOF)
 		cli_die("write error on stdout: %s", strerror(errno));
+}
+
+/*
+ * Add v[0..k) into sum.  A pair's sums are 64-bit unsigned (shard.h); a
+ * word's count and the totals are signed 64-bit in the database, so
+ * their sums stop at INT64_MAX, where --import would refuse them.
+ */
+static void
+reduce_add(const char *key, uint64_t *sum, const uint64_t *v, int k)
+{
+	int is_signed = (key[0] == 'w' && key[1] == ' ') ||
+	    (key[0] == 't' && key[1] == '\0');
+
+	for (int i = 0; i < k; i++) {
+		if (__builtin_add_overflow(sum[i], v[i], &sum[i]))
+			cli_die("key '%s': the sum overflows 64 bits", key);
+		if (is_signed && sum[i] > INT64_MAX)
+			cli_die("key '%s': the sum overflows a signed 64-bit "
+			    "count (at most %lld)", key, (long long)INT64_MAX);
+	}
 }
 
 void
@@ -312,11 +348,7 @@ cooc_text_reduce(char **files, int nfiles)
 					    "key '%s', which had %d", r.name,
 					    (unsigned long long)r.line, k, line,
 					    nsum);
-				for (int i = 0; i < k; i++)
-					if (__builtin_add_overflow(sum[i], v[i],
-					    &sum[i]))
-						cli_die("key '%s': the sum "
-						    "overflows 64 bits", line);
+				reduce_add(line, sum, v, k);
 				continue;
 			}
 			if (have) {

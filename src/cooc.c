@@ -463,7 +463,7 @@ import_spool(char **spool)
 	size_t len;
 	FILE *t;
 
-	cooc_recin_open(&r, "-", -1, "-");
+	cooc_recin_open(&r, "-", -1, "standard input");
 	t = cli_tmpfile("import", spool);
 	while ((line = cooc_recin_next(&r, &len)) != NULL)
 		if (fprintf(t, "%s\n", line) < 0)
@@ -534,7 +534,7 @@ import_records(char **files, int nfiles)
 		}
 #define IMPORT_OPEN(r, f) cooc_recin_open(&(r), files[f], \
 	strcmp(files[f], "-") == 0 ? spool : -1, \
-	strcmp(files[f], "-") == 0 ? spoolname : files[f])
+	strcmp(files[f], "-") == 0 ? "standard input" : files[f])
 	db = cooc_target_open(opt_db, tnew, cleanup);
 	db_begin(db);
 	cv = cmerge_vocab_new(db);
