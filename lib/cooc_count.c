@@ -272,6 +272,47 @@ cooc_input_pairs(char **files, int nfiles, int window)
 	return bytes / 2 * window;
 }
 
+/* Packed cells when the fields fit with PACK_ROOM bits to spare. */
+static void
+counter_pack(struct cooc_counter *c, const struct shard_meta *m)
+{
+	int hb = 1, db = 1, spare;
+
+	while (hb < 32 && (1ULL << hb) <= c->inc[1])
+		hb++;
+	while (db < 32 && (1ULL << db) <= m->window)
+		db++;
+	spare = 64 - hb - db - 1;
+	c->cellsize = sizeof(struct cell);
+	if (spare / 3 >= PACK_ROOM) {
+		c->packed = 1;
+		c->cellsize = sizeof(uint64_t);
+		c->hbits = hb + spare / 3;
+		c->dbits = db + spare / 3;
+		for (uint32_t d = 1; d <= m->window; d++)
+			c->pinc[d] = (1ULL << (c->hbits + c->dbits)) |
+			    (uint64_t)d << c->hbits | c->inc[d];
+		c->ptrip = 1ULL << 63 |
+		    1ULL << (c->hbits + c->dbits - 1) |
+		    1ULL << (c->hbits - 1);
+	}
+}
+
+/* The spill sort's key fields: w2 then w1, only the bits ids can use. */
+static void
+counter_fields(struct cooc_counter *c, uint32_t ndb, int worddoc)
+{
+	int bits = 1;
+	uint32_t maxid = worddoc ? SHARD_MAX_ID : ndb;
+
+	while (bits < 28 && (1u << bits) < maxid)
+		bits++;
+	c->sp.fields[0][0] = 8;
+	c->sp.fields[0][1] = 8 + bits;
+	c->sp.fields[1][0] = 36;
+	c->sp.fields[1][1] = 36 + (worddoc ? 28 : bits);
+}
+
 void
 cooc_counter_init(struct cooc_counter *c, uint32_t ndb, const struct shard_meta *m,
     int sym, int worddoc, uint64_t mem, uint64_t maxpairs, int shard_level)
@@ -284,28 +325,7 @@ cooc_counter_init(struct cooc_counter *c, uint32_t ndb, const struct shard_meta 
 	c->sym = sym;
 	for (uint32_t d = 1; d <= m->window; d++)
 		c->inc[d] = shard_inc(m->unit, d);
-	/* Packed cells when the fields fit with PACK_ROOM bits to spare. */
-	{
-		int hb = 1, db = 1, spare;
-		while (hb < 32 && (1ULL << hb) <= c->inc[1])
-			hb++;
-		while (db < 32 && (1ULL << db) <= m->window)
-			db++;
-		spare = 64 - hb - db - 1;
-		c->cellsize = sizeof(struct cell);
-		if (spare / 3 >= PACK_ROOM) {
-			c->packed = 1;
-			c->cellsize = sizeof(uint64_t);
-			c->hbits = hb + spare / 3;
-			c->dbits = db + spare / 3;
-			for (uint32_t d = 1; d <= m->window; d++)
-				c->pinc[d] = (1ULL << (c->hbits + c->dbits)) |
-				    (uint64_t)d << c->hbits | c->inc[d];
-			c->ptrip = 1ULL << 63 |
-			    1ULL << (c->hbits + c->dbits - 1) |
-			    1ULL << (c->hbits - 1);
-		}
-	}
+	counter_pack(c, m);
 	c->lim = xcalloc(ndb + 1, sizeof(uint32_t));
 	c->base = xcalloc(ndb + 1, sizeof(uint64_t));
 	/*
@@ -349,17 +369,7 @@ cooc_counter_init(struct cooc_counter *c, uint32_t ndb, const struct shard_meta 
 	c->sp.meta = *m;
 	c->sp.level = shard_level;
 	c->sp.inc = c->inc;
-	/* Sort on w2 then w1, only the bits ids can use. */
-	{
-		int bits = 1;
-		uint32_t maxid = worddoc ? SHARD_MAX_ID : ndb;
-		while (bits < 28 && (1u << bits) < maxid)
-			bits++;
-		c->sp.fields[0][0] = 8;
-		c->sp.fields[0][1] = 8 + bits;
-		c->sp.fields[1][0] = 36;
-		c->sp.fields[1][1] = 36 + (worddoc ? 28 : bits);
-	}
+	counter_fields(c, ndb, worddoc);
 	if (c->ncells > 0)
 		c->prefaulting = pthread_create(&c->prefault, NULL,
 		    prefault_main, c) == 0;
