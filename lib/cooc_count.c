@@ -846,8 +846,8 @@ cooc_counter_store(struct cooc_counter *c, const struct shard_meta *m, int level
 	    COOC_BATCH_RUNS;
 
 	*records = *bytes = 0;
-	cooc_tmpruns_shrink(c->sp.runs, &c->sp.nruns, keep, m, level,
-	    "spill runs");
+	cooc_tmpruns_shrink(c->sp.runs, &c->sp.nruns, keep, SHARD_FANIN, m,
+	    level, "spill runs");
 	sink->level = 0;
 	for (int i = 0; i < c->sp.nruns; i++, sink->level++) {
 		struct shard_tmprun *t = c->sp.runs[i];

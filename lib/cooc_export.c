@@ -28,6 +28,7 @@ struct exporter {
 	const struct shard_meta *m;
 	const int64_t *rank;	/* [ndb] database id -> rank, or -1 */
 	const char *path;	/* the database, for messages */
+	struct cooc_runs runs;	/* every run, ready to merge in -M */
 	int weighting, canonical, worddoc;
 	double cap;
 	uint64_t *rowcount;	/* [V] records in each output row */
@@ -181,8 +182,8 @@ export_test_pause(void)
 
 /* Fill rows [lo, hi) of n records, sort what is unsorted, write them. */
 static void
-export_range(struct exporter *e, struct db *db, uint32_t ndb,
-    uint64_t *start, uint64_t n, struct stream_writer *w, int *passes)
+export_range(struct exporter *e, uint64_t *start, uint64_t n,
+    struct stream_writer *w, int *passes)
 {
 	e->out = xreallocarray(NULL, n ? n : 1, sizeof(struct cooc_rec));
 	for (uint64_t r = e->lo, p = 0; r < e->hi; r++) {
@@ -195,7 +196,7 @@ export_range(struct exporter *e, struct db *db, uint32_t ndb,
 			export_place(e, e->keep[i].w1, e->keep[i].w2,
 			    e->keep[i].x);
 	} else {
-		cooc_runs_merge(db, e->m, ndb, export_fill, e);
+		cooc_runs_merge(&e->runs, export_fill, e);
 		(*passes)++;
 	}
 	for (uint32_t r = e->lo; r < e->hi; r++)
@@ -218,8 +219,7 @@ export_range(struct exporter *e, struct db *db, uint32_t ndb,
 
 /* Pass 1 over the runs: e->rowcount, and the pairs if they fit. */
 static uint64_t
-export_pass1(struct exporter *e, struct db *db, const struct vsel *sel,
-    uint64_t mem)
+export_pass1(struct exporter *e, const struct vsel *sel, uint64_t mem)
 {
 	uint64_t total = 0;
 
@@ -227,7 +227,7 @@ export_pass1(struct exporter *e, struct db *db, const struct vsel *sel,
 	e->rowcount = xcalloc((size_t)sel->n + 1, sizeof(uint64_t));
 	e->maxkeep = mem / 3 / sizeof(struct cooc_rec);
 	e->keep = xmalloc(sizeof(struct cooc_rec));
-	cooc_runs_merge(db, e->m, sel->ndb, export_count, e);
+	cooc_runs_merge(&e->runs, export_count, e);
 	for (uint32_t r = 0; r < sel->n; r++)
 		total += e->rowcount[r];
 	return total;
@@ -263,7 +263,9 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 	e.cap = o->cap;
 	sel = vsel_from_db(db, o->min_count, o->max_vocab);
 	V = sel->n;
-	total = export_pass1(&e, db, sel, o->mem);
+	cooc_runs_open(&e.runs, db, &m, sel->ndb, INT64_MAX,
+	    cooc_fanin(o->mem));
+	total = export_pass1(&e, sel, o->mem);
 	export_test_pause();
 
 	h.nwords = V;
@@ -286,9 +288,10 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 			n += e.rowcount[hi++];
 		e.lo = lo;
 		e.hi = hi;
-		export_range(&e, db, sel->ndb, start, n, w, &passes);
+		export_range(&e, start, n, w, &passes);
 		lo = hi;
 	}
+	cooc_runs_close(&e.runs);
 	db_exec(db, "COMMIT");	/* the end of the read transaction */
 	stream_wclose(w);
 	cli_progress_done("%llu pairs merged; %llu records, %u words, %d "

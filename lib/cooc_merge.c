@@ -285,14 +285,17 @@ cooc_slices_records(struct cooc_slice *sl, int n)
 
 void
 cooc_slices_count(struct cooc_slice *sl, int n, const struct shard_meta *m,
-    int64_t docoff, struct cmerge_sorter *sorter)
+    int64_t docoff, int fanin, struct cmerge_sorter *sorter)
 {
 	for (int i = 0; i < n; i++) {
+		struct cooc_runs runs;
 		struct remap rm = { sl[i].map, docoff,
 		    (m->flags & SHARD_CANONICAL) != 0,
 		    (m->flags & SHARD_WORDDOC) != 0, sorter };
 
-		cooc_runs_merge(sl[i].db, m, sl[i].nw, emit_remap, &rm);
+		cooc_runs_open(&runs, sl[i].db, m, sl[i].nw, INT64_MAX, fanin);
+		cooc_runs_merge(&runs, emit_remap, &rm);
+		cooc_runs_close(&runs);
 		docoff += sl[i].docs;
 		if (cli_verbose > 0)
 			cli_info("%s: %u words, %llu records so far",

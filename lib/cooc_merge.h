@@ -54,11 +54,12 @@ void cooc_slices_batches(struct cooc_slice *sl, int n, struct db *db,
 /* Records the slices' shards hold (for sizing the sorter). */
 uint64_t cooc_slices_records(struct cooc_slice *sl, int n);
 /*
- * Every slice's runs merged and renumbered into sorter; word-document
- * numbers continue from docoff (documents the target had).
+ * Every slice's runs merged (at most fanin at once) and renumbered into
+ * sorter; word-document numbers continue from docoff (documents the
+ * target had).
  */
 void cooc_slices_count(struct cooc_slice *sl, int n,
-    const struct shard_meta *m, int64_t docoff,
+    const struct shard_meta *m, int64_t docoff, int fanin,
     struct cmerge_sorter *sorter);
 void cooc_slices_close(struct cooc_slice *sl, int n);
 

@@ -279,91 +279,72 @@ runset_drop(struct cooc_runset *rs, int i)
 	shard_tmprun_free(rs->tmp[i]);
 }
 
-/* The run of (batch, level) of row st, shards up to maxid. */
-static struct cooc_dbrun *
-dbrun_new(struct db *db, sqlite3_stmt *st, const struct shard_meta *m,
-    uint32_t ndb, int64_t maxid)
+/* The cursor of run k (shards up to maxid), added to rs. */
+static void
+runset_add_db(struct cooc_runset *rs, struct db *db,
+    const struct cooc_runkey *k, const struct shard_meta *m, uint32_t ndb,
+    int64_t maxid)
 {
 	struct cooc_dbrun *r = xcalloc(1, sizeof(*r));
-	int64_t level = sqlite3_column_int64(st, 1);
 
 	r->db = db;
 	r->want = *m;
 	r->ndb = ndb;
 	r->scratch = xmalloc(SHARD_MAX_RAW);
-	r->compacted = sqlite3_column_type(st, 0) == SQLITE_NULL;
+	r->compacted = k->batch < 0;
 	if (r->compacted)
 		snprintf(r->name, sizeof(r->name), "%s: compacted "
-		    "shards (level %lld)", db->path, (long long)level);
+		    "shards (level %lld)", db->path, (long long)k->level);
 	else
 		snprintf(r->name, sizeof(r->name), "%s: shards of "
-		    "batch %lld", db->path,
-		    (long long)sqlite3_column_int64(st, 0));
+		    "batch %lld", db->path, (long long)k->batch);
 	r->st = db_prepare(db, "SELECT id, data, checksum, records, "
 	    "first_w1, last_w1 FROM shards WHERE batch IS ?1 AND "
 	    "level = ?2 AND id <= ?3 ORDER BY id");
 	if (r->compacted)
 		bind_ok(db, sqlite3_bind_null(r->st, 1));
 	else
-		bind_i64(db, r->st, 1, sqlite3_column_int64(st, 0));
-	bind_i64(db, r->st, 2, level);
+		bind_i64(db, r->st, 1, k->batch);
+	bind_i64(db, r->st, 2, k->level);
 	bind_i64(db, r->st, 3, maxid);
-	return r;
+	runset_add(rs, dbrun_fill, r, r->name);
+	rs->dbr[rs->n - 1] = r;
+	shard_cur_ahead(rs->cur[rs->n - 1]);
 }
 
-void
-cooc_runset_from_db(struct cooc_runset *rs, struct db *db,
-    const struct shard_meta *m, uint32_t ndb, int64_t maxid)
+/* The (batch, level) of every run with shards up to maxid; their number. */
+static int
+runkeys_load(struct db *db, int64_t maxid, struct cooc_runkey **keys)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT DISTINCT batch, level FROM "
 	    "shards WHERE id <= ?1 ORDER BY level DESC, batch");
+	int n = 0, cap = 0;
 
+	*keys = NULL;
 	bind_i64(db, st, 1, maxid);
 	while (db_step(db, st) == SQLITE_ROW) {
-		struct cooc_dbrun *r = dbrun_new(db, st, m, ndb, maxid);
+		int isnull = sqlite3_column_type(st, 0) == SQLITE_NULL;
+		int64_t b = sqlite3_column_int64(st, 0);
 
-		runset_add(rs, dbrun_fill, r, r->name);
-		rs->dbr[rs->n - 1] = r;
-		shard_cur_ahead(rs->cur[rs->n - 1]);
+		if (!isnull && b < 0)
+			cli_die("%s: shards of batch %lld; the database is "
+			    "damaged", db->path, (long long)b);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*keys = xreallocarray(*keys, cap, sizeof(**keys));
+		}
+		(*keys)[n].batch = isnull ? -1 : b;
+		(*keys)[n].level = sqlite3_column_int64(st, 1);
+		n++;
 	}
 	sqlite3_finalize(st);
+	return n;
 }
 
 void
 cooc_emit_to_writer(void *ctx, const struct shard_rec *r)
 {
 	shard_writer_add(ctx, r);
-}
-
-/*
- * Bounded fan-in: while there are more than `keep' runs, merge the first
- * SHARD_FANIN of them into one temporary run at the end of the list.
- */
-void
-cooc_runset_reduce(struct cooc_runset *rs, int keep,
-    const struct shard_meta *m)
-{
-	if (keep > SHARD_FANIN)
-		keep = SHARD_FANIN;
-	while (rs->n > keep) {
-		int k = rs->n - keep + 1 < SHARD_FANIN ? rs->n - keep + 1 :
-		    SHARD_FANIN;
-		struct shard_tmprun *t = shard_tmprun_new();
-		struct shard_writer *w = shard_writer_new(m, 0,
-		    shard_tmprun_sink, t);
-
-		shard_merge(rs->cur, k, cooc_emit_to_writer, w);
-		shard_writer_close(w);
-		for (int i = 0; i < k; i++)
-			runset_drop(rs, i);
-		memmove(rs->cur, rs->cur + k, (rs->n - k) * sizeof(*rs->cur));
-		memmove(rs->dbr, rs->dbr + k, (rs->n - k) * sizeof(*rs->dbr));
-		memmove(rs->tmp, rs->tmp + k, (rs->n - k) * sizeof(*rs->tmp));
-		rs->n -= k;
-		cooc_runset_add_tmp(rs, t);
-		cli_info("merged %d runs into one of %llu records", k,
-		    (unsigned long long)t->records);
-	}
 }
 
 void
@@ -377,16 +358,82 @@ cooc_runset_free(struct cooc_runset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
+int
+cooc_fanin(uint64_t mem)
+{
+	/* A sixth of -M: the export's buffers take the rest. */
+	uint64_t k = mem / 6 / COOC_RUN_BYTES;
+
+	return k < 2 ? 2 : k > SHARD_FANIN ? SHARD_FANIN : (int)k;
+}
+
+/* Merge the database runs key[0..k) into one more temporary run. */
+static void
+runs_round(struct cooc_runs *r, int k)
+{
+	struct cooc_runset rs = { 0 };
+	struct shard_tmprun *t = shard_tmprun_new();
+	struct shard_writer *w = shard_writer_new(&r->meta, 0,
+	    shard_tmprun_sink, t);
+
+	for (int i = 0; i < k; i++)
+		runset_add_db(&rs, r->db, &r->key[i], &r->meta, r->ndb,
+		    r->maxid);
+	shard_merge(rs.cur, rs.n, cooc_emit_to_writer, w);
+	shard_writer_close(w);
+	cooc_runset_free(&rs);
+	memmove(r->key, r->key + k, (r->nkey - k) * sizeof(*r->key));
+	r->nkey -= k;
+	r->tmp = xreallocarray(r->tmp, r->ntmp + 1, sizeof(*r->tmp));
+	r->tmp[r->ntmp++] = t;
+	cli_info("merged %d runs into one of %llu records", k,
+	    (unsigned long long)t->records);
+}
+
 void
-cooc_runs_merge(struct db *db, const struct shard_meta *m, uint32_t ndb,
-    shard_emit_fn emit, void *ctx)
+cooc_runs_open(struct cooc_runs *r, struct db *db,
+    const struct shard_meta *m, uint32_t ndb, int64_t maxid, int fanin)
+{
+	memset(r, 0, sizeof(*r));
+	r->db = db;
+	r->meta = *m;
+	r->ndb = ndb;
+	r->maxid = maxid;
+	r->fanin = fanin < 2 ? 2 : fanin > SHARD_FANIN ? SHARD_FANIN : fanin;
+	r->nkey = runkeys_load(db, maxid, &r->key);
+	/* Rounds of fanin database runs while all would not fit at once. */
+	while (r->nkey + r->ntmp > r->fanin)
+		if (r->nkey > 0)
+			runs_round(r, r->nkey < r->fanin ? r->nkey : r->fanin);
+		else
+			cooc_tmpruns_shrink(r->tmp, &r->ntmp, r->fanin,
+			    r->fanin, m, 0, "runs");
+}
+
+void
+cooc_runs_merge(struct cooc_runs *r, shard_emit_fn emit, void *ctx)
 {
 	struct cooc_runset rs = { 0 };
 
-	cooc_runset_from_db(&rs, db, m, ndb, INT64_MAX);
-	cooc_runset_reduce(&rs, SHARD_FANIN, m);
+	for (int i = 0; i < r->nkey; i++)
+		runset_add_db(&rs, r->db, &r->key[i], &r->meta, r->ndb,
+		    r->maxid);
+	for (int i = 0; i < r->ntmp; i++)
+		cooc_runset_add_tmp(&rs, r->tmp[i]);
 	shard_merge(rs.cur, rs.n, emit, ctx);
+	for (int i = 0; i < rs.n; i++)
+		rs.tmp[i] = NULL;	/* the rounds stay for the next merge */
 	cooc_runset_free(&rs);
+}
+
+void
+cooc_runs_close(struct cooc_runs *r)
+{
+	for (int i = 0; i < r->ntmp; i++)
+		shard_tmprun_free(r->tmp[i]);
+	free(r->tmp);
+	free(r->key);
+	memset(r, 0, sizeof(*r));
 }
 
 void
@@ -427,15 +474,14 @@ cooc_sink_end(struct cooc_sink *s)
 
 void
 cooc_tmpruns_shrink(struct shard_tmprun **runs, int *nruns, int keep,
-    const struct shard_meta *m, int level, const char *what)
+    int fanin, const struct shard_meta *m, int level, const char *what)
 {
 	while (*nruns > keep) {
 		struct cooc_runset rs = { 0 };
 		struct shard_tmprun *t = shard_tmprun_new();
 		struct shard_writer *w = shard_writer_new(m, level,
 		    shard_tmprun_sink, t);
-		int k = *nruns - keep + 1 < SHARD_FANIN ? *nruns - keep + 1 :
-		    SHARD_FANIN;
+		int k = *nruns - keep + 1 < fanin ? *nruns - keep + 1 : fanin;
 
 		for (int i = 0; i < k; i++)
 			cooc_runset_add_tmp(&rs, runs[i]);
@@ -462,8 +508,8 @@ cooc_sorter_store(struct cmerge_sorter *sorter, const struct shard_meta *m,
 		cli_info("%llu records re-sorted into %d run%s",
 		    (unsigned long long)sorter->in, sorter->nruns,
 		    sorter->nruns == 1 ? "" : "s");
-	cooc_tmpruns_shrink(sorter->runs, &sorter->nruns, COOC_BATCH_RUNS, m,
-	    level, NULL);
+	cooc_tmpruns_shrink(sorter->runs, &sorter->nruns, COOC_BATCH_RUNS,
+	    SHARD_FANIN, m, level, NULL);
 	if (sorter->nruns > 0 && sink->batch < 0)
 		cli_die("internal error: counts but no cooc batch to own them");
 	sink->db = db;

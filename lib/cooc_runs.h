@@ -74,16 +74,42 @@ struct cooc_runset {
 
 /* A temporary run, rewound, read ahead on a thread of its own. */
 void cooc_runset_add_tmp(struct cooc_runset *rs, struct shard_tmprun *t);
-/* All runs of the database with shard ids up to maxid. */
-void cooc_runset_from_db(struct cooc_runset *rs, struct db *db,
-    const struct shard_meta *m, uint32_t ndb, int64_t maxid);
-/* Merge the first runs until at most keep (<= SHARD_FANIN) are left. */
-void cooc_runset_reduce(struct cooc_runset *rs, int keep,
-    const struct shard_meta *m);
 void cooc_runset_free(struct cooc_runset *rs);
-/* Every run of db merged into emit, in bounded fan-in. */
-void cooc_runs_merge(struct db *db, const struct shard_meta *m,
-    uint32_t ndb, shard_emit_fn emit, void *ctx);
+
+/* One run of the database: the shards of (batch, level). */
+struct cooc_runkey {
+	int64_t batch;		/* -1: NULL (compacted) */
+	int64_t level;
+};
+
+/*
+ * The runs of a database (shard ids up to maxid) ready to be merged in
+ * bounded memory: at most fanin of them open at once, each a cursor, a
+ * read-ahead thread and about COOC_RUN_BYTES of buffers.  When there are
+ * more, cooc_runs_open merges them fanin at a time into temporary runs
+ * first (rounds), once, so a reader that merges several times (the
+ * export's passes) pays for the rounds once.
+ */
+#define COOC_RUN_BYTES (8u << 20)
+struct cooc_runs {
+	struct db *db;
+	struct shard_meta meta;
+	uint32_t ndb;		/* ids stay below */
+	int64_t maxid;
+	int fanin;
+	struct cooc_runkey *key;	/* [nkey] database runs read directly */
+	int nkey;
+	struct shard_tmprun **tmp;	/* [ntmp] rounds already merged */
+	int ntmp;
+};
+
+/* The fan-in that mem bytes allow: 2..SHARD_FANIN. */
+int cooc_fanin(uint64_t mem);
+void cooc_runs_open(struct cooc_runs *r, struct db *db,
+    const struct shard_meta *m, uint32_t ndb, int64_t maxid, int fanin);
+/* Every record of the runs, summed by key, to emit; may be repeated. */
+void cooc_runs_merge(struct cooc_runs *r, shard_emit_fn emit, void *ctx);
+void cooc_runs_close(struct cooc_runs *r);
 
 /* shard_emit_fn that adds each record to a shard_writer. */
 void cooc_emit_to_writer(void *ctx, const struct shard_rec *r);
@@ -106,13 +132,13 @@ void cooc_sink_end(struct cooc_sink *s);
 /*
  * A batch keeps at most COOC_BATCH_RUNS runs, so that one batch's export
  * merges them in one round.  cooc_tmpruns_shrink merges the oldest of
- * runs[0..*nruns) (at most SHARD_FANIN at a time, blobs at zlib level)
- * until at most keep are left; what, if not NULL, names them in a
+ * runs[0..*nruns) (at most fanin <= SHARD_FANIN at a time, blobs at zlib
+ * level) until at most keep are left; what, if not NULL, names them in a
  * -v message.
  */
 #define COOC_BATCH_RUNS (SHARD_FANIN / 2)
 void cooc_tmpruns_shrink(struct shard_tmprun **runs, int *nruns, int keep,
-    const struct shard_meta *m, int level, const char *what);
+    int fanin, const struct shard_meta *m, int level, const char *what);
 /*
  * The sorter's runs become runs of sink->batch, levels 0, 1, ..., their
  * blobs copied, not decoded.  The sorter is freed.  Returns the records

@@ -252,8 +252,9 @@ dump_check_words(struct db *db, char **words, uint32_t nw)
 }
 
 void
-cooc_text_dump(struct db *db)
+cooc_text_dump(struct db *db, uint64_t mem)
 {
+	struct cooc_runs runs;
 	struct cooc_settings s;
 	struct shard_meta m;
 	struct dumper d;
@@ -284,7 +285,9 @@ cooc_text_dump(struct db *db)
 		    (long long)counts[i]) < 0)
 			cli_die("write error on stdout: %s", strerror(errno));
 	d.canonical = (m.flags & SHARD_CANONICAL) != 0;
-	cooc_runs_merge(db, &m, nw, emit_text, &d);
+	cooc_runs_open(&runs, db, &m, nw, INT64_MAX, cooc_fanin(mem));
+	cooc_runs_merge(&runs, emit_text, &d);
+	cooc_runs_close(&runs);
 	db_words_free(d.words, counts, nw);
 	db_exec(db, "COMMIT");
 }

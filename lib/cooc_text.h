@@ -65,8 +65,11 @@ void cooc_text_parse(char *line, const struct cooc_recin *r,
 void cooc_text_pair_check(const uint64_t *v, const struct shard_meta *m,
     const struct cooc_recin *r);
 
-/* --dump: settings, totals, words and pairs of db on standard output. */
-void cooc_text_dump(struct db *db);
+/*
+ * --dump: settings, totals, words and pairs of db on standard output,
+ * merging its runs within mem bytes.
+ */
+void cooc_text_dump(struct db *db, uint64_t mem);
 /* --reduce: sum the values of adjacent records with equal keys. */
 void cooc_text_reduce(char **files, int nfiles);
 

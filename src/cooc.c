@@ -331,7 +331,7 @@ compact_db(void)
 	struct db *db = db_open(opt_db, DB_WRITE);
 	struct cooc_settings s;
 	struct shard_meta m;
-	struct cooc_runset rs = { 0 };
+	struct cooc_runs runs;
 	struct cooc_sink sink = { .batch = -1, .level = 1 };
 	struct shard_writer *w;
 	int64_t maxid, before;
@@ -342,26 +342,26 @@ compact_db(void)
 	m = cooc_settings_meta(&s);
 	db_begin(db);
 	cooc_shards_span(db, &maxid, &before);
-	cooc_runset_from_db(&rs, db, &m, db_nwords(db), maxid);
-	if (rs.n == 0 || (rs.n == 1 && rs.dbr[0] != NULL &&
-	    rs.dbr[0]->compacted)) {
-		int nruns = rs.n;
-		cooc_runset_free(&rs);
+	cooc_runs_open(&runs, db, &m, db_nwords(db), maxid,
+	    cooc_fanin(opt_mem));
+	if (runs.nkey + runs.ntmp == 0 || (runs.nkey == 1 &&
+	    runs.key[0].batch < 0)) {
+		int nruns = runs.nkey;
+		cooc_runs_close(&runs);
 		db_rollback(db);
 		cli_info("%s: %lld shards in %d run%s; nothing to compact",
 		    opt_db, (long long)before, nruns, nruns == 1 ? "" : "s");
 		db_close(db);
 		return;
 	}
-	cooc_runset_reduce(&rs, SHARD_FANIN, &m);
 	sink.db = db;
 	w = shard_writer_new(&m, opt_shard_level, cooc_sink_put, &sink);
 	shard_writer_async(w);
-	shard_merge(rs.cur, rs.n, cooc_emit_to_writer, w);
+	cooc_runs_merge(&runs, cooc_emit_to_writer, w);
 	shard_writer_flush(w);
 	records = w->records;
 	shard_writer_close(w);
-	cooc_runset_free(&rs);
+	cooc_runs_close(&runs);
 	cooc_sink_end(&sink);
 	cooc_shards_delete(db, maxid);
 	db_commit(db);
@@ -424,7 +424,7 @@ merge_dbs(char **paths, int n)
 	sorter = cmerge_sorter_new(&m, opt_mem / 2, cmerge_vocab_size(cv),
 	    maxw2, cooc_slices_records(sl, n));
 	sorter->level = opt_shard_level;
-	cooc_slices_count(sl, n, &m, docoff, sorter);
+	cooc_slices_count(sl, n, &m, docoff, cooc_fanin(opt_mem), sorter);
 	records = cooc_sorter_store(sorter, &m, opt_shard_level, db, &sink);
 	cmerge_vocab_free(cv);
 	db_commit(db);
@@ -446,7 +446,7 @@ dump_db(void)
 {
 	struct db *db = db_open(opt_db, DB_READ);
 
-	cooc_text_dump(db);
+	cooc_text_dump(db, opt_mem);
 	db_close(db);
 }
 
