@@ -401,13 +401,16 @@ cooc_runs_open(struct cooc_runs *r, struct db *db,
 	r->maxid = maxid;
 	r->fanin = fanin < 2 ? 2 : fanin > SHARD_FANIN ? SHARD_FANIN : fanin;
 	r->nkey = runkeys_load(db, maxid, &r->key);
-	/* Rounds of fanin database runs while all would not fit at once. */
+	/*
+	 * Rounds of fanin database runs while all would not fit at once;
+	 * a last database run left alone stays, the rounds are merged.
+	 */
 	while (r->nkey + r->ntmp > r->fanin)
-		if (r->nkey > 0)
+		if (r->nkey >= 2)
 			runs_round(r, r->nkey < r->fanin ? r->nkey : r->fanin);
 		else
-			cooc_tmpruns_shrink(r->tmp, &r->ntmp, r->fanin,
-			    r->fanin, m, 0, "runs");
+			cooc_tmpruns_shrink(r->tmp, &r->ntmp,
+			    r->fanin - r->nkey, r->fanin, m, 0, "runs");
 }
 
 void
