@@ -37,8 +37,8 @@ struct exporter {
 	/* range being filled */
 	uint32_t lo, hi;
 	uint64_t *pos;		/* [V] next slot of each row in range */
-	uint64_t *end;		/* [V] end of each row's slots in range */
-	struct cooc_rec *out;
+	struct cooc_rec *out;	/* [nout] the range's records */
+	uint64_t nout;
 	uint64_t npairs;	/* canonical pairs merged */
 };
 
@@ -75,13 +75,18 @@ export_changed(const struct exporter *e, uint32_t row)
 	    "incomplete: run the export again", e->path, row);
 }
 
-/* One record into its row's next slot; a full row means the input changed. */
+/*
+ * One record into its row's next slot.  A row that gets more records
+ * than pass 1 counted runs into the next row's slots, and is caught when
+ * the range is checked row by row (export_range); here only the end of
+ * the buffer is checked, which costs no load of another array.
+ */
 static inline void
 export_put(struct exporter *e, uint32_t r1, uint32_t r2, float x)
 {
 	struct cooc_rec *o;
 
-	if (e->pos[r1] >= e->end[r1])
+	if (e->pos[r1] >= e->nout)
 		export_changed(e, r1);
 	o = &e->out[e->pos[r1]++];
 	o->w1 = r1;
@@ -186,10 +191,10 @@ export_range(struct exporter *e, uint64_t *start, uint64_t n,
     struct stream_writer *w, int *passes)
 {
 	e->out = xreallocarray(NULL, n ? n : 1, sizeof(struct cooc_rec));
+	e->nout = n;
 	for (uint64_t r = e->lo, p = 0; r < e->hi; r++) {
 		start[r] = e->pos[r] = p;
 		p += e->rowcount[r];
-		e->end[r] = p;
 	}
 	if (e->keep != NULL) {
 		for (size_t i = 0; i < e->nkeep; i++)
@@ -200,7 +205,7 @@ export_range(struct exporter *e, uint64_t *start, uint64_t n,
 		(*passes)++;
 	}
 	for (uint32_t r = e->lo; r < e->hi; r++)
-		if (e->pos[r] != e->end[r])
+		if (e->pos[r] != start[r] + e->rowcount[r])
 			export_changed(e, r);
 	/* Rows come out sorted unless a refresh reordered ranks. */
 	for (uint32_t r = e->lo; r < e->hi; r++) {
@@ -278,7 +283,6 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 		budget = 1024;
 	start = xcalloc((size_t)V + 1, sizeof(uint64_t));
 	e.pos = xcalloc((size_t)V + 1, sizeof(uint64_t));
-	e.end = xcalloc((size_t)V + 1, sizeof(uint64_t));
 	for (uint32_t lo = 0; lo < V;) {
 		uint64_t n = 0;
 		uint32_t hi = lo;
@@ -300,7 +304,6 @@ cooc_export(struct db *db, const struct cooc_export_opts *o)
 	    cli_now() - t0, cli_fmt_size(cli_peak_rss(), buf, sizeof(buf)));
 	free(start);
 	free(e.pos);
-	free(e.end);
 	free(e.keep);
 	free(e.rowcount);
 	vsel_free(sel);

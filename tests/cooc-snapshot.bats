@@ -67,3 +67,23 @@ wait_for() {
 	! cmp -s before.fs after.fs
 	cmp before.fs during.fs
 }
+
+@test "firth-cooc --export reads one snapshot while a batch and --compact replace its one run between passes" {
+	# One run: -M 1M opens it directly, no rounds through temporary
+	# files, so every pass reads the database.
+	firth-cooc -q -d c.db --compact
+	firth-cooc -q -d c.db --export -M 1M > before.fs
+	FIRTH_TEST_EXPORT_PAUSE=$PWD/pause firth-cooc -d c.db --export -M 1M \
+	    > during.fs 2> during.err &
+	pid=$!
+	wait_for pause
+	firth-cooc -q -d c.db -w 5 b.txt
+	firth-cooc -q -d c.db --compact
+	rm pause
+	wait "$pid" || { cat during.err; false; }
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM (SELECT DISTINCT batch, level FROM shards)')" -eq 1 ]
+	firth-cooc -q -d c.db --export -M 1M > after.fs
+	grep -q ' merge passes' during.err
+	! cmp -s before.fs after.fs
+	cmp before.fs during.fs
+}
