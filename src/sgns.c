@@ -317,8 +317,12 @@ static struct vocab *
 vocab_from_db(struct train *tr)
 {
 	struct db *db = db_open(opt_db, DB_READ);
-	struct vsel *s = vsel_from_db(db, opt_min_count, opt_max_vocab);
+	struct vsel *s;
 	struct vocab *v = vocab_new();
+
+	db_exec(db, "BEGIN");	/* one snapshot, however long the read */
+	s = vsel_from_db(db, opt_min_count, opt_max_vocab);
+	db_exec(db, "COMMIT");
 
 	tr->cf.n = s->n;
 	tr->words = xreallocarray(NULL, s->n + 1, sizeof(char *));

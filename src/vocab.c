@@ -67,8 +67,11 @@ static void
 list_db(void)
 {
 	struct db *db = db_open(opt_db, DB_READ);
-	struct vsel *s = vsel_from_db(db, opt_min_count, opt_max_size);
+	struct vsel *s;
 
+	db_exec(db, "BEGIN");	/* one snapshot, however long the read */
+	s = vsel_from_db(db, opt_min_count, opt_max_size);
+	db_exec(db, "COMMIT");
 	print_counts(s->words, s->counts, NULL, s->n);
 	vsel_free(s);
 	db_close(db);

@@ -433,3 +433,32 @@ b a 2.5" ]
 	run firth-cooc -q -d t.db -w 3 -x linear --force u.txt
 	[ "$status" -eq 0 ]
 }
+
+@test "firth-cooc --export and --compact of many runs stay within a small -M and export the same bytes" {
+	corpus
+	head -n 96 corpus.txt > all.txt
+	firth-vocab -q -d c.db all.txt
+	for i in $(seq 0 11); do
+		sed -n "$((i * 8 + 1)),$((i * 8 + 8))p" all.txt > part.txt
+		firth-cooc -q -d c.db part.txt
+	done
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM (SELECT DISTINCT batch, level FROM shards)')" -ge 12 ]
+	firth-cooc -q -d c.db --export > big.fs
+	# -M 1M allows 2 open runs (a sixth of -M, 8 MB a run, 2 at least):
+	# the others are merged 2 at a time first, once for every pass.
+	/usr/bin/time -f %M -o kb.txt firth-cooc -v -M 1M -d c.db --export \
+	    > small.fs 2> err.txt
+	cmp big.fs small.fs
+	grep -q '^firth-cooc: merged 2 runs into one of [0-9]* records$' err.txt
+	! grep '^firth-cooc: merged [13-9][0-9]* runs' err.txt
+	[ "$(grep -c 'merge pass' err.txt)" -eq 1 ]
+	echo "export peak $(cat kb.txt) KB"
+	[ "$(cat kb.txt)" -lt 32768 ]
+	/usr/bin/time -f %M -o kb.txt firth-cooc -v -M 1M -d c.db --compact \
+	    2> err.txt
+	grep -q '^firth-cooc: merged 2 runs into one of [0-9]* records$' err.txt
+	echo "compact peak $(cat kb.txt) KB"
+	[ "$(cat kb.txt)" -lt 32768 ]
+	[ "$(sqlite3 c.db 'SELECT count(*) FROM (SELECT DISTINCT batch, level FROM shards)')" -eq 1 ]
+	firth-cooc -q -d c.db --export | cmp big.fs -
+}

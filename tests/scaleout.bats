@@ -176,6 +176,50 @@ p b c\t1 1 2')" ]
 	[ ! -e all.db ]
 }
 
+@test "firth-cooc --dump refuses a word holding a space, tab or newline, and writes nothing" {
+	printf 'a b c a\nb a\n' > t.txt
+	for w in 'x y' "$(printf 'x\ty')" "$(printf 'x\ny')"; do
+		rm -f t.db t.db-wal t.db-shm
+		firth-vocab -q -d t.db t.txt
+		firth-cooc -q -d t.db -w 2 t.txt
+		# Written by other means: no seal (as before seals existed).
+		sqlite3 t.db "UPDATE words SET word = '$w' WHERE id = 1;
+		    DELETE FROM meta WHERE key = 'seal'"
+		run --separate-stderr firth-cooc -d t.db --dump
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[ "$stderr" = "firth-cooc: t.db: word 1 holds a space, tab or newline, which text records cannot carry; nothing was dumped (fix the words table)" ]
+	done
+}
+
+@test "firth-cooc --reduce refuses word counts and totals whose sum passes INT64_MAX, and keeps pair sums to 2^64" {
+	printf 'w a\t9223372036854775807\nw a\t9223372036854775807\n' > w.txt
+	run --separate-stderr firth-cooc -q --reduce w.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-cooc: key 'w a': the sum overflows a signed 64-bit count (at most 9223372036854775807)" ]
+	printf 't\t9223372036854775807 1\nt\t1 1\n' > t.txt
+	run --separate-stderr firth-cooc -q --reduce t.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-cooc: key 't': the sum overflows a signed 64-bit count (at most 9223372036854775807)" ]
+	printf 'p a b\t9223372036854775807 1 1\np a b\t9223372036854775807 1 1\n' > p.txt
+	run --separate-stderr firth-cooc -q --reduce p.txt
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'p a b\t18446744073709551614 2 2')" ]
+}
+
+@test "firth-cooc --import from standard input names standard input in its errors" {
+	printf 'garbage\n' > g.txt
+	run --separate-stderr firth-cooc -d x.db --import < g.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-cooc: standard input: line 1: not a firth text record (no KEY<TAB>VALUE)" ]
+	[ ! -e x.db ]
+	printf 's context=window window=2 weighting=harmonic symmetric=yes min-count=1 max-vocab=0 stopwords=none gaps=keep\t1\nt\t1 2\nw a\t2\np a b\t1 1 1\n' > p.txt
+	run --separate-stderr firth-cooc -d x.db --import < p.txt
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "firth-cooc: standard input: line 4: a pair of a word without its w record" ]
+	[ ! -e x.db ]
+}
+
 @test "hadoop/local-test.sh: mapper, sort and reducer over 4 splits give the one-database counts" {
 	run --separate-stderr "$HL" -n 4 -R 2 corpus.txt -w 8
 	[ "$status" -eq 0 ]
