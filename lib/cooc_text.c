@@ -52,8 +52,6 @@ cooc_recin_open(struct cooc_recin *r, const char *path, int fd,
 	    gzdopen(dup(0), "rb") : gzopen(path, "rb");
 	if (r->gz == NULL)
 		cli_die("cannot open %s: %s", name, strerror(errno));
-	r->crc = crc32(0, NULL, 0);
-	r->adler = adler32(0, NULL, 0);
 }
 
 char *
@@ -83,8 +81,8 @@ cooc_recin_next(struct cooc_recin *r, size_t *len)
 		r->buf[n++] = '\n';	/* a last line without its newline */
 		r->buf[n] = '\0';
 	}
-	r->crc = crc32(r->crc, (unsigned char *)r->buf, (uInt)n);
-	r->adler = adler32(r->adler, (unsigned char *)r->buf, (uInt)n);
+	if (r->dg != NULL)
+		digest_update(r->dg, r->buf, n);
 	r->bytes += n;
 	r->buf[--n] = '\0';
 	*len = n;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "digest.h"
+
 #include "shard.h"
 
 struct db;
@@ -22,15 +24,15 @@ struct cmerge_sorter;
 
 /*
  * Line reader for records: plain or gzip (zlib reads both), a line at
- * most COOC_REC_MAXLINE bytes, and a digest of everything read as tokin
- * keeps one (CRC-32, Adler-32, length), so that the same records
+ * most COOC_REC_MAXLINE bytes; when dg is set, every line read goes into
+ * that digest (digest.h, as tokin keeps one), so that the same records
  * imported twice are recognised.
  */
 struct cooc_recin {
 	gzFile gz;
 	const char *name;	/* for messages */
 	uint64_t line, bytes;
-	uint32_t crc, adler;
+	struct digest *dg;	/* NULL, or the batch's digest */
 	char buf[COOC_REC_MAXLINE + 2];
 };
 

@@ -516,7 +516,8 @@ import_records(char **files, int nfiles)
 	char digest[TOKIN_DIGEST_LEN], *dash = "-", *spoolname = NULL;
 	uint64_t docs = 0, tokens = 0, pairs = 0, bytes = 0, records;
 	uint64_t npairs = 0;
-	uint32_t crc = crc32(0, NULL, 0), adler = adler32(0, NULL, 0), added;
+	struct digest dg;
+	uint32_t added;
 	int tnew = stat(opt_db, &sb) != 0, havet = 0, spool = -1;
 	double t0 = cli_now();
 
@@ -540,12 +541,12 @@ import_records(char **files, int nfiles)
 	cv = cmerge_vocab_new(db);
 
 	/* Pass 1: settings, totals, words; the digest of everything. */
+	digest_init(&dg);
 	for (int f = 0; f < nfiles; f++) {
 		IMPORT_OPEN(r, f);
+		r.dg = &dg;
 		cooc_import_words(&r, cv, &settings, &docs, &tokens, &havet,
 		    &npairs);
-		crc = crc32_combine(crc, r.crc, (z_off_t)r.bytes);
-		adler = adler32_combine(adler, r.adler, (z_off_t)r.bytes);
 		bytes += r.bytes;
 		cooc_recin_close(&r);
 	}
@@ -553,8 +554,7 @@ import_records(char **files, int nfiles)
 		cli_die("%s: no %s record: not the records of firth-cooc "
 		    "--dump (or of its reducer)", source, settings == NULL ?
 		    "settings (s)" : "totals (t)");
-	snprintf(digest, sizeof(digest), "%08x-%08x-%llx", crc, adler,
-	    (unsigned long long)bytes);
+	digest_key(&dg, digest);	/* SHA-256, and 0.1's CRC form beside */
 	if (db_batch_find(db, "cooc", digest) >= 0) {
 		db_rollback(db);
 		cli_info("%s: these records were imported already; nothing "

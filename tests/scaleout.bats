@@ -237,3 +237,13 @@ p b c\t1 1 2')" ]
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "firth-cooc --import records its batch by SHA-256 and knows it again" {
+	one a.db -w 6
+	firth-cooc -d a.db --dump > a.rec
+	firth-cooc -q -d all.db --import a.rec
+	run sqlite3 all.db "SELECT DISTINCT substr(digest, 1, 7), length(digest) FROM batches"
+	[ "$output" = "sha256:|50" ]
+	run --separate-stderr firth-cooc -d all.db --import a.rec
+	[ "$stderr" = "firth-cooc: all.db: these records were imported already; nothing changed" ]
+}
