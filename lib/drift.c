@@ -385,3 +385,20 @@ drift_print(FILE *f, const struct drift *dr, const struct vecset *a,
 	word_list(f, "dropped", dr->dropped, dr->ndropped, a);
 	free(order);
 }
+
+void
+drift_align_onto(const struct vecset *prev, struct vecset *vs,
+    const char *prevname)
+{
+	struct drift *dr = drift_new(prev, vs);
+	double mc;
+
+	if (dr->m < vs->dim)
+		cli_warn("only %u shared words for %u dimensions: the rotation "
+		    "is not determined by them", dr->m, vs->dim);
+	mc = drift_align(dr, prev, vs);
+	cli_info("rotated %u vectors onto %s over %u shared words; mean "
+	    "cosine of a shared word with its previous vector %.4f", vs->n,
+	    prevname, dr->m, mc);
+	drift_free(dr);
+}

@@ -66,4 +66,12 @@ void drift_print(FILE *f, const struct drift *dr, const struct vecset *a,
     const struct vecset *b, const char *na, const char *nb, int tsv,
     uint32_t nmoved);
 
+/*
+ * firth-eval align: rotate vs onto prev (named prevname in messages) in
+ * place over their shared words; warns when too few words fix the
+ * rotation and says how many were shared and how close they came.
+ */
+void drift_align_onto(const struct vecset *prev, struct vecset *vs,
+    const char *prevname);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "escape.h"
 
+#include <math.h>
 #include <string.h>
 
 size_t
@@ -92,4 +93,21 @@ escape_xml(FILE *f, const char *s)
 			s += n;
 		}
 	}
+}
+
+void
+escape_json_string(FILE *f, const char *s)
+{
+	putc('"', f);
+	escape_json(f, s);
+	putc('"', f);
+}
+
+void
+escape_json_number(FILE *f, double x)
+{
+	if (isfinite(x))
+		fprintf(f, "%.6f", x);
+	else
+		fputs("null", f);
 }

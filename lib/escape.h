@@ -25,6 +25,10 @@ size_t escape_utf8_len(const char *s);
  * are left to the caller's check of f.
  */
 void escape_json(FILE *f, const char *s);
+/* s as a whole JSON string, quotes and all. */
+void escape_json_string(FILE *f, const char *s);
+/* x as a JSON number with 6 decimals, or null when it is not finite. */
+void escape_json_number(FILE *f, double x);
 
 /*
  * s as XML 1.0 character data or an attribute value: & < > " ' as

@@ -110,22 +110,9 @@ usage(FILE *f)
 
 /* ---- output helpers ---- */
 
-static void
-json_str(const char *s)
-{
-	putchar('"');
-	escape_json(stdout, s);	/* lib/escape.c: controls, invalid UTF-8 */
-	putchar('"');
-}
-
-static void
-json_num(double x)
-{
-	if (isfinite(x))
-		printf("%.6f", x);
-	else
-		fputs("null", stdout);
-}
+/* JSON strings and numbers: lib/escape.c (controls, invalid UTF-8). */
+#define json_str(s) escape_json_string(stdout, (s))
+#define json_num(x) escape_json_number(stdout, (x))
 
 /* A number in a column: " %w.pf" or " -" in a table, "\t%.6f" or
  * "\tNA" in TSV. */
@@ -805,7 +792,6 @@ static int
 cmd_align(char **args, int nargs)
 {
 	struct vecset *vs, *prev;
-	struct drift *dr;
 
 	if (nargs != 1)
 		cli_usage_die("align takes one argument, the previous vectors "
@@ -815,17 +801,9 @@ cmd_align(char **args, int nargs)
 		    "ones as a file");
 	vs = vectors_load();
 	prev = vectors_load_from(args[0]);
-	dr = drift_new(prev, vs);
-	if (dr->m < vs->dim)
-		cli_warn("only %u shared words for %u dimensions: the rotation "
-		    "is not determined by them", dr->m, vs->dim);
-	double mc = drift_align(dr, prev, vs);
-	cli_info("rotated %u vectors onto %s over %u shared words; mean "
-	    "cosine of a shared word with its previous vector %.4f", vs->n,
-	    args[0], dr->m, mc);
+	drift_align_onto(prev, vs, args[0]);
 	vec_write(stdout, "stdout", opt_outformat ? opt_outformat : VEC_FIRTH,
 	    vs->words, vs->n, vs->dim, vs->v, vs->dim, opt_level);
-	drift_free(dr);
 	vec_free(vs);
 	vec_free(prev);
 	return EXIT_OK;

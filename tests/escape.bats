@@ -44,7 +44,8 @@ print(" ".join(sorted(w for w in words if w in ("a\x1bb", "x\ufffdy", "caf\u00e9
 	run python3 -c '
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
-texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")][1:]
+# The first two texts are the heading and the caption naming the file.
+texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")][2:]
 print(" | ".join(texts))
 ' p.svg
 	[ "$status" -eq 0 ]
