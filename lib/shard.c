@@ -55,6 +55,7 @@
 
 #include "cli.h"
 #include "le.h"
+#include "varint.h"
 
 static const unsigned char shard_magic[4] = { 'F', 'S', 'H', 'D' };
 
@@ -88,39 +89,6 @@ shard_inc(uint32_t unit, uint32_t d)
 	return (uint32_t)(((uint64_t)unit + d / 2) / d);
 }
 
-static unsigned char *
-put_varint(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
-/* Read a varint from [*pp, end); -1 when it runs past end or 64 bits. */
-static int
-get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *v)
-{
-	const unsigned char *p = *pp;
-	uint64_t x = 0;
-
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (p == end)
-			return -1;
-		if (shift == 63 && *p > 1)
-			return -1;
-		x |= (uint64_t)(*p & 0x7f) << shift;
-		if ((*p++ & 0x80) == 0) {
-			*pp = p;
-			*v = x;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 size_t
 shard_encode(const struct shard_rec *recs, uint32_t n,
     const struct shard_meta *m, int level, unsigned char **bufp, size_t *capp)
@@ -148,20 +116,21 @@ shard_encode(const struct shard_rec *recs, uint32_t n,
 			cli_die("internal error: shard record with n %llu, "
 			    "dsum %llu", (unsigned long long)r->n,
 			    (unsigned long long)r->dsum);
-		p = put_varint(p, w1 - pw1);
+		p += varint_put64(p, w1 - pw1);
 		if (i == 0 || w1 != pw1)
-			p = put_varint(p, w2);
+			p += varint_put64(p, w2);
 		else
-			p = put_varint(p, w2 - pw2 - 1);
-		p = put_varint(p, r->n - 1);
-		p = put_varint(p, r->dsum - r->n);
+			p += varint_put64(p, w2 - pw2 - 1);
+		p += varint_put64(p, r->n - 1);
+		p += varint_put64(p, r->dsum - r->n);
 		if (r->n == 1 && r->dsum <= m->window) {
 			/* One occurrence: h is inc(d), so store the difference. */
 			int64_t dh = (int64_t)r->h -
 			    (int64_t)shard_inc(m->unit, (uint32_t)r->dsum);
-			p = put_varint(p, (uint64_t)dh << 1 ^ (uint64_t)(dh >> 63));
+			p += varint_put64(p,
+			    (uint64_t)dh << 1 ^ (uint64_t)(dh >> 63));
 		} else
-			p = put_varint(p, r->h);
+			p += varint_put64(p, r->h);
 		pw1 = w1;
 		pw2 = w2;
 	}
@@ -265,7 +234,7 @@ shard_decode(const void *blob, size_t len, struct shard_meta *m,
 	end = raw + rawlen;
 	for (uint32_t i = 0; i < n; i++) {
 		for (int k = 0; k < 5; k++)
-			if (get_varint(&p, end, &v[k]) != 0)
+			if (!varint_get64(&p, end, &v[k]))
 				return "record runs past the payload";
 		if (v[0] > maxid || (uint64_t)w1 + v[0] > maxid)
 			return "w1 out of range";

@@ -1,7 +1,7 @@
 /*
  * varint.h - LEB128 variable-length unsigned integers, the one codec for
- * every firth format that stores small numbers compactly (firth-glove's
- * spool chunks, the word lists of state files).
+ * every firth format that stores small numbers compactly (shard blobs,
+ * firth-glove's spool chunks, the word lists of state files).
  *
  * Seven bits a byte, least significant group first; the high bit of a
  * byte says another follows.  300 = 0b1_0010_1100 is
