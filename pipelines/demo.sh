@@ -4,7 +4,9 @@
 #
 #   tokenize -> vocab -> cooc -> export | shuffle | glove -> neighbours
 #   and the same counts through firth-svd, the same tokens through
-#   firth-sgns, for comparison; a plot of a few word pairs as SVG.
+#   firth-sgns, for comparison; phrases found by firth-phrase; subword
+#   vectors' neighbours of a word the sample lacks; a plot of a few word
+#   pairs as SVG.
 #
 # Every step is a pipeline a user would type; each prints its summary on
 # stderr.  Takes under a minute on two cores.
@@ -49,6 +51,23 @@ for v in glove svd sgns; do
 	printf '%s\n' war music city river king |
 		firth-eval neighbours -v "$out/$v.fs" -k 6
 done
+
+step "phrases: word pairs seen together far more often than chance (firth-phrase)"
+firth-phrase -q -d "$db" --count "$out/tokens.gz"
+firth-phrase -d "$db" --list -t 50 | sort -k3,3gr | sed -n 1,8p |
+	cut -d ' ' -f 1 | paste -sd ' '
+
+step "subword vectors (fastText's n-grams): neighbours of a word the corpus never had"
+firth-sgns -q -d "$db" --min-count 5 --size 50 --iter 3 --seed 1 \
+	--subword 3:6 --buckets 200000 --save-model "$out/sub.fsw" \
+	-o "$out/sub.fs" "$out/tokens.gz"
+oov=unmusical
+if firth-vocab -d "$db" --list | cut -d ' ' -f 1 | grep -x "$oov" > /dev/null; then
+	echo "($oov is in the sample after all)"
+fi
+{ firth-cat -f glove "$out/sub.fs"
+  echo "$oov" | firth-eval --model "$out/sub.fsw" vectors; } > "$out/sub-oov.txt"
+printf '%s\n' "$oov" | firth-eval neighbours -v "$out/sub-oov.txt" -k 6
 
 step "a picture: 2-D PCA of word pairs from the SVD vectors"
 printf '%s\n' "france paris" "germany berlin" "italy rome" "japan tokyo" |
