@@ -148,7 +148,8 @@ convert(FILE *in, const char *name, const char *vocab_path, FILE *out,
 	h.nwords = v.n;
 	h.fingerprint = stream_fingerprint(v.words, v.n);
 	w = stream_wopen(out, "stdout", &h, v.words, level);
-	memcpy(buf, peek, npeek);
+	if (npeek > 0)	/* memcpy's pointers must be valid even for 0 */
+		memcpy(buf, peek, npeek);
 	while ((got = npeek + fread(buf + npeek, 1, sizeof(buf) - npeek,
 	    in)) > 0) {
 		npeek = 0;
