@@ -795,6 +795,28 @@ analogy_answer(const struct emb *e, struct qset *qs,
 /* ---- neighbours ---- */
 
 uint32_t
+emb_best(const float *s, uint32_t n, uint32_t k, uint32_t *idx,
+    double *score)
+{
+	uint32_t got = 0;
+
+	/* Insertion into a k-long best list; k is small. */
+	for (uint32_t w = 0; w < n; w++) {
+		if (s[w] == -INFINITY || (got == k && !(s[w] > score[k - 1])))
+			continue;
+		uint32_t p = got < k ? got++ : k - 1;
+		while (p > 0 && s[w] > score[p - 1]) {
+			score[p] = score[p - 1];
+			idx[p] = idx[p - 1];
+			p--;
+		}
+		score[p] = s[w];
+		idx[p] = w;
+	}
+	return got;
+}
+
+uint32_t
 emb_nearest(const struct emb *e, int64_t a, int64_t b, int64_t c, uint32_t k,
     uint32_t *idx, double *score)
 {
@@ -822,19 +844,7 @@ emb_nearest(const struct emb *e, int64_t a, int64_t b, int64_t c, uint32_t k,
 	}
 	if (e->unk >= 0)
 		s[e->unk] = -INFINITY;
-	/* Insertion into a k-long best list; k is small. */
-	for (uint32_t w = 0; w < e->n; w++) {
-		if (s[w] == -INFINITY || (got == k && !(s[w] > score[k - 1])))
-			continue;
-		uint32_t p = got < k ? got++ : k - 1;
-		while (p > 0 && s[w] > score[p - 1]) {
-			score[p] = score[p - 1];
-			idx[p] = idx[p - 1];
-			p--;
-		}
-		score[p] = s[w];
-		idx[p] = w;
-	}
+	got = emb_best(s, e->n, k, idx, score);
 	for (uint32_t i = 0; i < got; i++)
 		score[i] /= qn;	/* cosine with the query vector */
 	free(q);

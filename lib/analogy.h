@@ -113,6 +113,13 @@ void analogy_answer(const struct emb *e, struct qset *qs,
 void qset_print_answers(FILE *f, const struct emb *e, const struct qset *qs);
 
 /*
+ * The k best of the n scores s (best first, -inf never) into idx and
+ * score; returns how many there were, at most k.
+ */
+uint32_t emb_best(const float *s, uint32_t n, uint32_t k, uint32_t *idx,
+    double *score);
+
+/*
  * The k best answers to one query by 3CosAdd (a, b, c given; a may be -1
  * for plain neighbours of b: then c must be -1 too).  Excludes the query
  * words.  Fills idx[] and score[] best first; returns how many (<= k).

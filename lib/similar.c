@@ -41,18 +41,7 @@ similar_query(const struct emb *e, const int64_t *pos, uint32_t np,
 		s[i < np ? pos[i] : neg[i - np]] = -INFINITY;
 	if (e->unk >= 0)
 		s[e->unk] = -INFINITY;
-	for (uint32_t w = 0; w < e->n; w++) {
-		if (s[w] == -INFINITY || (got == k && !(s[w] > score[k - 1])))
-			continue;
-		uint32_t p = got < k ? got++ : k - 1;
-		while (p > 0 && s[w] > score[p - 1]) {
-			score[p] = score[p - 1];
-			idx[p] = idx[p - 1];
-			p--;
-		}
-		score[p] = s[w];
-		idx[p] = w;
-	}
+	got = emb_best(s, e->n, k, idx, score);
 	free(acc);
 	free(q);
 	free(s);
